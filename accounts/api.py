@@ -1,0 +1,60 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.services import PROFILE_FIELDS, profile_update, token_issue
+
+
+class MeSerializer(serializers.ModelSerializer):
+    onboarded = serializers.BooleanField(source="is_onboarded", read_only=True)
+    # Range checks come from the model (via profile_update) so both interfaces say the same thing.
+    sessions_per_week = serializers.IntegerField(required=False, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ("id", "email", "onboarded", *PROFILE_FIELDS)
+        read_only_fields = ("id", "email")
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(source="key")
+
+
+class TokenView(APIView):
+    """Exchange e-mail and password for a personal API token (send it as `Authorization: Token <token>`)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = token_issue(request=request._request, **serializer.validated_data)
+        return Response(TokenSerializer(token).data, status=status.HTTP_200_OK)
+
+
+class MeView(APIView):
+    """Your own profile. PATCH applies the same rules as the profile page."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(request=MeSerializer, responses=MeSerializer)
+    def patch(self, request):
+        serializer = MeSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = profile_update(user=request.user, data=serializer.validated_data)
+        return Response(MeSerializer(user).data)

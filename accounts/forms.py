@@ -1,0 +1,41 @@
+from django import forms
+
+from accounts.models import User, time_zone_names
+from accounts.services import PROFILE_FIELDS
+
+ALWAYS_REQUIRED = ("display_name", "time_zone", "current_level", "target_level", "target_company_type")
+
+
+class ProfileForm(forms.ModelForm):
+    """Parses the profile page; the rules themselves live on User.clean and its field validators."""
+
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Times on PeerLoop are shown in this zone.",
+        choices=[],
+    )
+
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 3}),
+            "sessions_per_week": forms.NumberInput(attrs={"min": 1, "max": 10}),
+        }
+        help_texts = {
+            "display_name": "Shown to the people you interview with.",
+            "interviewer_level": "You can interview candidates aiming at this level or below.",
+            "sessions_per_week": "From 1 to 10.",
+            "bio": "A line or two about your background (optional).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name) for name in sorted(time_zone_names())]
+        if not self.is_bound and not self.instance.is_onboarded:
+            # A new member's zone starts as the browser's own (static/js/app.js).
+            self.fields["time_zone"].widget.attrs["data-browser-timezone"] = ""
+        for name in ALWAYS_REQUIRED:
+            self.fields[name].required = True
+        self.fields["sessions_per_week"].validators = []  # the model's validators give the messages once

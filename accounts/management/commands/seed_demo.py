@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
+
+
+class Command(BaseCommand):
+    help = "Create or refresh PeerLoop's demo data. Safe to run any number of times."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        seed_users()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000 with:"))
+        for spec in DEMO_USERS:
+            self.stdout.write(f"  {spec['email']:<22} {DEMO_PASSWORD}   ({spec['role']})")

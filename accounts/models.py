@@ -1,0 +1,147 @@
+import zoneinfo
+from functools import cache
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+class Level(models.TextChoices):
+    # Values sort in level order, so "at or above" is a plain comparison in SQL.
+    L3 = "L3", "L3"
+    L4 = "L4", "L4"
+    L5 = "L5", "L5+"
+
+
+class CompanyType(models.TextChoices):
+    FAANG = "faang", "FAANG"
+    STARTUP = "startup", "Startup"
+
+
+class CompanyExperience(models.TextChoices):
+    FAANG = "faang", "FAANG"
+    STARTUP = "startup", "Startup"
+    BOTH = "both", "FAANG and startup"
+
+    def covers(self, company_type: str) -> bool:
+        return self == CompanyExperience.BOTH or self.value == company_type
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError(
+            "“%(value)s” is not a time zone we know. Pick one from the list, e.g. Europe/Berlin.",
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A PeerLoop member: always a candidate, an interviewer too once opted in."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    display_name = models.CharField(max_length=80, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    current_level = models.CharField(max_length=2, choices=Level.choices, blank=True)
+    target_level = models.CharField(max_length=2, choices=Level.choices, blank=True)
+    target_company_type = models.CharField(max_length=10, choices=CompanyType.choices, blank=True)
+
+    is_interviewer = models.BooleanField("I want to interview others", default=False)
+    interviewer_level = models.CharField(
+        "level you hold or held", max_length=2, choices=Level.choices, blank=True
+    )
+    company_experience = models.CharField(max_length=10, choices=CompanyExperience.choices, blank=True)
+    sessions_per_week = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "Take at least 1 session a week."),
+            MaxValueValidator(10, "At most 10 sessions a week."),
+        ],
+    )
+    bio = models.TextField(max_length=600, blank=True)
+
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_interviewer=False)
+                | (
+                    ~models.Q(interviewer_level="")
+                    & ~models.Q(company_experience="")
+                    & models.Q(sessions_per_week__gte=1, sessions_per_week__lte=10)
+                ),
+                name="interviewer_profile_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@")[0]
+
+    @property
+    def is_onboarded(self) -> bool:
+        return self.onboarded_at is not None
+
+    def clean(self) -> None:
+        """An onboarded profile has its candidate fields; an interviewer, their interviewer fields."""
+        super().clean()
+        required = {}
+        if self.onboarded_at is not None:
+            required.update(
+                display_name="Tell us the name other members will see.",
+                current_level="Choose your current level.",
+                target_level="Choose the level you are aiming for.",
+                target_company_type="Choose the kind of company you are aiming for.",
+            )
+        if self.is_interviewer:
+            required.update(
+                interviewer_level="Say which level you hold or held to interview others.",
+                company_experience="Say where your experience comes from to interview others.",
+                sessions_per_week="Say how many sessions a week you can take (1 to 10).",
+            )
+        errors = {field: message for field, message in required.items() if getattr(self, field) in ("", None)}
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,54 @@
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+
+PROFILE_FIELDS = (
+    "display_name",
+    "time_zone",
+    "current_level",
+    "target_level",
+    "target_company_type",
+    "is_interviewer",
+    "interviewer_level",
+    "company_experience",
+    "sessions_per_week",
+    "bio",
+)
+
+
+def profile_update(*, user: User, data: dict) -> User:
+    """Save profile fields after the model's rules pass; the first save completes onboarding.
+
+    Nothing is written when a rule fails, and the in-memory user is restored.
+    """
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    for field, value in data.items():
+        setattr(user, field, value)
+    if user.onboarded_at is None:
+        user.onboarded_at = timezone.now()
+    try:
+        user.full_clean(exclude=["password", "email"])
+    except ValidationError:
+        user.refresh_from_db()
+        raise
+    user.save()
+    return user
+
+
+def token_issue(*, request: HttpRequest, email: str, password: str) -> Token:
+    """Give a personal API token to an active user whose e-mail address is verified."""
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        raise ValidationError("That e-mail and password do not match an account.", code="invalid_credentials")
+    if not user.emailaddress_set.filter(email__iexact=user.email, verified=True).exists():
+        raise ValidationError(
+            "Verify your e-mail address first: follow the link we sent you.", code="unverified_email"
+        )
+    token, _ = Token.objects.get_or_create(user=user)
+    return token

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("onboarding/", views.onboarding, name="onboarding"),
+    path("profile/", views.profile, name="profile"),
+]

@@ -1,0 +1,61 @@
+import logging
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from config.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    template = "home/dashboard.html" if request.user.is_authenticated else "home/landing.html"
+    return render(request, template)
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_broker() -> None:
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: the database answers and the Celery broker accepts connections."""
+    checks = {"database": _check_database, "broker": _check_broker}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as exc:  # any failure is the answer here, not an error
+            logger.warning("healthz: %s failed: %s", name, exc)
+            results[name] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **results}, status=200 if healthy else 503
+    )
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if _wants_json(request):
+        return JsonResponse(
+            {"detail": "Something went wrong on our side. It has been logged; please try again."}, status=500
+        )
+    return render(request, "500.html", status=500)

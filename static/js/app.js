@@ -1,0 +1,48 @@
+// PeerLoop's small progressive enhancements. Every page works without them.
+(function () {
+  "use strict";
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // Mobile navigation toggle.
+  function setupNav() {
+    var toggle = document.querySelector(".nav-toggle");
+    var links = document.getElementById("nav-links");
+    if (!toggle || !links) return;
+    toggle.addEventListener("click", function () {
+      var open = links.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // A time-zone select marked data-browser-timezone (a new member's) starts at the browser's zone.
+  function prefillTimeZone() {
+    document.querySelectorAll("select[data-browser-timezone]").forEach(function (select) {
+      var zone;
+      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+      if (!zone) return;
+      var option = Array.prototype.find.call(select.options, function (o) { return o.value === zone; });
+      if (option) select.value = zone;
+    });
+  }
+
+  // Sections marked data-shown-by="<checkbox id>" show only while that box is ticked.
+  function setupDependentSections() {
+    document.querySelectorAll("[data-shown-by]").forEach(function (section) {
+      var box = document.getElementById(section.dataset.shownBy);
+      if (!box) return;
+      var sync = function () { section.hidden = !box.checked; };
+      box.addEventListener("change", sync);
+      sync();
+    });
+  }
+
+  onReady(function () {
+    setupNav();
+    prefillTimeZone();
+    setupDependentSections();
+  });
+})();

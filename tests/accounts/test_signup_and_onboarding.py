@@ -1,0 +1,108 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ONBOARDING = {
+    "display_name": "Nora New",
+    "time_zone": "America/New_York",
+    "current_level": "L3",
+    "target_level": "L4",
+    "target_company_type": "faang",
+}
+
+
+def _confirmation_link(mail) -> str:
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+def test_signup_sends_a_verification_mail_and_blocks_login_until_verified(client, mailoutbox):
+    response = client.post(
+        reverse("account_signup"), {"email": "nora@example.com", "password1": "a-Long-passphrase-42"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    user = User.objects.get(email="nora@example.com")
+    assert not EmailAddress.objects.get(user=user).verified
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["nora@example.com"]
+
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": "nora@example.com", "password": "a-Long-passphrase-42"}
+    )
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+
+
+def test_following_the_link_verifies_and_onboarding_comes_before_anything_else(client, mailoutbox):
+    client.post(reverse("account_signup"), {"email": "nora@example.com", "password1": "a-Long-passphrase-42"})
+    link = _confirmation_link(mailoutbox[0])
+
+    assert client.get(link).status_code == 200
+    response = client.post(link, follow=True)
+    assert EmailAddress.objects.get(email="nora@example.com").verified
+    assert response.redirect_chain[-1][0].startswith(reverse("onboarding"))
+
+    # Any other page sends a new member back to onboarding, remembering where they were going.
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("onboarding"))
+
+    page = client.get(reverse("onboarding"))
+    assert page.status_code == 200
+    assert b"data-browser-timezone" in page.content
+
+    response = client.post(reverse("onboarding"), ONBOARDING)
+    assert response.status_code == 302
+    user = User.objects.get(email="nora@example.com")
+    assert user.is_onboarded
+    assert (user.display_name, user.time_zone, user.target_level) == ("Nora New", "America/New_York", "L4")
+    dashboard = client.get(reverse("home"))
+    assert dashboard.status_code == 200
+    assert b"Hello, Nora New" in dashboard.content
+
+
+def test_signup_with_a_taken_email_does_not_reveal_the_account(client, candidate, mailoutbox):
+    response = client.post(
+        reverse("account_signup"), {"email": candidate.email, "password1": "a-Long-passphrase-42"}
+    )
+    # Same answer as for a new address; the owner gets a mail instead of a second account.
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert User.objects.filter(email=candidate.email).count() == 1
+    assert mailoutbox[0].to == [candidate.email]
+
+
+def test_login_is_rate_limited_after_repeated_failures(client, candidate):
+    for _ in range(5):
+        response = client.post(reverse("account_login"), {"login": candidate.email, "password": "wrong"})
+        assert b"not correct" in response.content
+    # Even the right password is refused for a while now.
+    response = client.post(reverse("account_login"), {"login": candidate.email, "password": PASSWORD})
+    assert b"Too many failed login attempts" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_login_goes_through_allauth(client, staff, candidate):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+    client.force_login(candidate)
+    assert client.get("/admin/", follow=True).status_code == 403
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_mfa_totp_setup_page_is_available(client, candidate):
+    client.force_login(candidate)
+    response = client.get(reverse("mfa_activate_totp"))
+    # allauth asks to re-enter the password before changing security settings
+    assert response.status_code in (200, 302)
+    assert client.get(reverse("mfa_index")).status_code == 200

@@ -1,0 +1,103 @@
+"""Personas and the service markers.
+
+Tests marked `postgres`, `redis` or `e2e` need a real server or browser. Without it they
+skip with the reason, unless REQUIRE_SERVICES=1 (CI), where a missing one fails the run.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.factories import InterviewerFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _postgres_missing() -> str | None:
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    return None
+
+
+def _redis_missing() -> str | None:
+    if not settings.REDIS_URL:
+        return "needs Redis: set REDIS_URL=redis://..."
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis at REDIS_URL does not answer: {exc}"
+    return None
+
+
+def _browser_missing() -> str | None:
+    if not shutil.which(CHROMIUM):
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "needs the playwright package (requirements-dev.txt)"
+    return None
+
+
+SERVICES = {"postgres": _postgres_missing, "redis": _redis_missing, "e2e": _browser_missing}
+
+
+def pytest_sessionstart(session):
+    if REQUIRE_SERVICES:
+        problems = [reason for check in SERVICES.values() if (reason := check())]
+        if problems:
+            raise pytest.UsageError("REQUIRE_SERVICES=1 but: " + "; ".join(problems))
+
+
+def pytest_runtest_setup(item):
+    for marker, check in SERVICES.items():
+        if item.get_closest_marker(marker) and (reason := check()):
+            if REQUIRE_SERVICES:
+                pytest.fail(reason)
+            pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache (Redis in CI): every test starts from zero.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def candidate(db):
+    return UserFactory(email="cara.test@example.com", display_name="Cara Test")
+
+
+@pytest.fixture
+def interviewer(db):
+    return InterviewerFactory(email="ivan.test@example.com", display_name="Ivan Test")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="olga.outsider@example.com", display_name="Olga Outsider")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="stella.staff@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
