@@ -23,6 +23,8 @@ PROFILE_FIELDS = (
 def profile_update(*, user: User, data: dict) -> User:
     """Save profile fields after the model's rules pass; the first save completes onboarding.
 
+    A change of zone or of interviewer opt-in regenerates the member's open slots.
+
     Nothing is written when a rule fails, and the in-memory user is restored.
     """
     unknown = set(data) - set(PROFILE_FIELDS)
@@ -38,6 +40,11 @@ def profile_update(*, user: User, data: dict) -> User:
         user.refresh_from_db()
         raise
     user.save()
+    if {"is_interviewer", "time_zone"} & data.keys():
+        # Slots are wall-clock hours in the interviewer's zone; opting out withdraws open ones.
+        from interviews.services.availability import slots_generate
+
+        slots_generate(interviewer=user)
     return user
 
 

@@ -9,6 +9,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.errors import Conflict
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,7 +24,9 @@ def _validation_errors(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus: model/service ValidationErrors become 400s, and nothing is an HTML 500."""
+    """DRF's handler, plus: service ValidationErrors are 400s, Conflicts 409s, and nothing is an HTML 500."""
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_validation_errors(exc))
     elif isinstance(exc, Http404):

@@ -7,6 +7,7 @@ Celery on a filesystem broker under var/celery/, e-mails on the console.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -232,8 +233,15 @@ else:
         "control_folder": str(CELERY_DIR / "control"),
         "store_processed": False,
     }
+# Video calls: a Jitsi room per session, its name unguessable.
+VIDEO_BASE_URL = env_str("VIDEO_BASE_URL", "https://meet.jit.si/")
+
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE: dict = {}
+# The one beat's schedule. Due work lives in tables; these tasks claim it.
+CELERY_BEAT_SCHEDULE = {
+    "generate-slots": {"task": "interviews.tasks.generate_slots", "schedule": crontab(hour=0, minute=15)},
+    "complete-ended-sessions": {"task": "interviews.tasks.complete_ended_sessions", "schedule": 300},
+}
 
 LOGGING = {
     "version": 1,

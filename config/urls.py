@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import api as accounts_api
 from config import views
+from interviews import api as interviews_api
 
 # Staff sign in through allauth (rate limits, MFA) rather than the admin's own form.
 admin.autodiscover()
@@ -16,12 +17,37 @@ admin.site.site_header = "PeerLoop administration"
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("availability/", interviews_api.AvailabilityView.as_view(), name="api-availability"),
+    path(
+        "availability/<int:pk>/",
+        interviews_api.AvailabilityDetailView.as_view(),
+        name="api-availability-detail",
+    ),
+    path("blocked-dates/", interviews_api.BlockedDatesView.as_view(), name="api-blocked-dates"),
+    path(
+        "blocked-dates/<int:pk>/",
+        interviews_api.BlockedDateDetailView.as_view(),
+        name="api-blocked-date-detail",
+    ),
+    path("slots/", interviews_api.SlotsView.as_view(), name="api-slots"),
+    path("sessions/", interviews_api.SessionsView.as_view(), name="api-sessions"),
+    path("sessions/<int:pk>/", interviews_api.SessionDetailView.as_view(), name="api-session-detail"),
+    path("sessions/<int:pk>/cancel/", interviews_api.SessionCancelView.as_view(), name="api-session-cancel"),
+    path(
+        "sessions/<int:pk>/reschedule/",
+        interviews_api.SessionRescheduleView.as_view(),
+        name="api-session-reschedule",
+    ),
+    path(
+        "sessions/<int:pk>/no-show/", interviews_api.SessionNoShowView.as_view(), name="api-session-no-show"
+    ),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("accounts.urls")),
+    path("", include("interviews.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

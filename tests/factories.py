@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import CompanyExperience, CompanyType, Level, User
+from interviews.models import Question
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -37,3 +40,34 @@ class InterviewerFactory(UserFactory):
     interviewer_level = Level.L5
     company_experience = CompanyExperience.BOTH
     sessions_per_week = 5
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    """An open hour for an interviewer, two days from now unless told otherwise."""
+
+    class Meta:
+        model = "interviews.Slot"
+
+    interviewer = factory.SubFactory(InterviewerFactory)
+    start = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    )
+    end = factory.LazyAttribute(lambda slot: slot.start + timedelta(hours=1))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A scheduled session, with times copied from its slot like a booking does."""
+
+    class Meta:
+        model = "interviews.Session"
+
+    slot = factory.SubFactory(SlotFactory)
+    interviewer = factory.SelfAttribute("slot.interviewer")
+    candidate = factory.SubFactory(UserFactory)
+    start = factory.SelfAttribute("slot.start")
+    end = factory.SelfAttribute("slot.end")
+    target_level = factory.SelfAttribute("candidate.target_level")
+    company_type = factory.SelfAttribute("candidate.target_company_type")
+    question = factory.LazyAttribute(
+        lambda s: Question.objects.filter(company_type=s.company_type).order_by("pk").first()
+    )

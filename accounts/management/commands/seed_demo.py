@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
+from interviews.demo import seed_interviews
 
 
 class Command(BaseCommand):
@@ -9,7 +10,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        seed_users()
+        users = seed_users()
+        seed_interviews(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000 with:"))
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec['email']:<22} {DEMO_PASSWORD}   ({spec['role']})")

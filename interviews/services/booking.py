@@ -1,0 +1,203 @@
+"""Booking and rescheduling: the one path by which a session gets a slot."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import CompanyType, Level, User
+from config.errors import Conflict
+from interviews.compatibility import fit_problem
+from interviews.models import MIN_NOTICE, Question, Session, SessionStatus, Slot
+from interviews.selectors import active_sessions
+from interviews.timeslots import week_bounds
+
+SLOT_TAKEN = "This slot was just taken. Pick another one."
+
+
+def session_book(
+    *,
+    candidate: User,
+    slot_id: int,
+    target_level: str | None = None,
+    company_type: str | None = None,
+    now: datetime | None = None,
+) -> Session:
+    """Book an open slot for `candidate`: the session, its question and its video room, atomically.
+
+    Rules (re-checked inside the transaction): the slot exists, starts at least 2 hours ahead,
+    is open; the interviewer fits the target and has capacity that week (their own week); neither
+    person has another active session at that time. A slot is booked at most once and nobody is
+    in two overlapping sessions: the database enforces it too, and a lost race is a Conflict.
+    """
+    now = now or timezone.now()
+    target_level, company_type = _target(candidate, target_level, company_type)
+    try:
+        with transaction.atomic():
+            slot, interviewer, candidate = _lock(slot_id, candidate)
+            _check(
+                slot=slot,
+                interviewer=interviewer,
+                candidate=candidate,
+                target_level=target_level,
+                company_type=company_type,
+                now=now,
+            )
+            return Session.objects.create(
+                candidate=candidate,
+                interviewer=interviewer,
+                slot=slot,
+                start=slot.start,
+                end=slot.end,
+                target_level=target_level,
+                company_type=company_type,
+                question=question_assign(
+                    candidate=candidate, target_level=target_level, company_type=company_type
+                ),
+            )
+    except IntegrityError as exc:
+        raise Conflict(SLOT_TAKEN) from exc
+
+
+def session_reschedule(
+    *, session: Session, candidate: User, slot_id: int, now: datetime | None = None
+) -> Session:
+    """Move a candidate's scheduled session to another open slot, possibly another interviewer's.
+
+    Same rules as booking, counting the session itself as gone; the move is atomic and keeps the
+    session (its question, room and calendar identity), bumping its sequence.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            session = Session.objects.select_for_update().get(pk=session.pk)
+            session.ensure_changeable(now)
+            if session.candidate_id != candidate.pk:
+                raise ValidationError("Only the candidate can reschedule. Cancel the session instead.")
+            if session.slot_id == slot_id:
+                raise ValidationError({"slot": "That is the session's current slot."})
+            slot, interviewer, candidate = _lock(slot_id, candidate)
+            _check(
+                slot=slot,
+                interviewer=interviewer,
+                candidate=candidate,
+                target_level=session.target_level,
+                company_type=session.company_type,
+                now=now,
+                moving=session,
+            )
+            session.slot, session.interviewer = slot, interviewer
+            session.start, session.end = slot.start, slot.end
+            session.sequence += 1
+            session.save(update_fields=["slot", "interviewer", "start", "end", "sequence"])
+            return session
+    except IntegrityError as exc:
+        raise Conflict(SLOT_TAKEN) from exc
+
+
+def question_assign(*, candidate: User, target_level: str, company_type: str) -> Question:
+    """A question for the company type and level the candidate has never had, the least used first.
+
+    When the candidate has had every fitting question, the least used of them is given again.
+    """
+    had = Session.objects.filter(candidate=candidate, question=OuterRef("pk")).exclude(
+        status=SessionStatus.CANCELLED
+    )
+    question = (
+        Question.objects.filter(
+            is_active=True,
+            company_type=company_type,
+            min_level__lte=target_level,
+            max_level__gte=target_level,
+        )
+        .annotate(
+            had=Exists(had), uses=Count("sessions", filter=~Q(sessions__status=SessionStatus.CANCELLED))
+        )
+        .order_by("had", "uses", "pk")
+        .first()
+    )
+    if question is None:
+        raise ValidationError("No interview question fits this target yet. Staff have been told; try later.")
+    return question
+
+
+def _target(candidate: User, target_level: str | None, company_type: str | None) -> tuple[str, str]:
+    target_level = target_level or candidate.target_level
+    company_type = company_type or candidate.target_company_type
+    errors = {}
+    if target_level not in Level.values:
+        errors["target_level"] = "Choose the level you are aiming for (L3, L4 or L5)."
+    if company_type not in CompanyType.values:
+        errors["company_type"] = "Choose the kind of company you are aiming for (faang or startup)."
+    if errors:
+        raise ValidationError(errors)
+    return target_level, company_type
+
+
+def _lock(slot_id: int, candidate: User) -> tuple[Slot, User, User]:
+    """Read the slot, then lock both people (in id order, so two bookings never deadlock).
+
+    Every booking of a slot locks its interviewer, so bookings of one slot, and of anyone's
+    time, run one after another; the checks that follow see everything committed before.
+    """
+    try:
+        slot = Slot.objects.get(pk=slot_id)
+    except (Slot.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"slot": "This slot does not exist."}) from None
+    people = {
+        user.pk: user
+        for user in User.objects.select_for_update()
+        .filter(pk__in=[slot.interviewer_id, candidate.pk])
+        .order_by("pk")
+    }
+    return slot, people[slot.interviewer_id], people[candidate.pk]
+
+
+def _check(
+    *,
+    slot: Slot,
+    interviewer: User,
+    candidate: User,
+    target_level: str,
+    company_type: str,
+    now: datetime,
+    moving: Session | None = None,
+) -> None:
+    if slot.start <= now:
+        raise ValidationError({"slot": "This slot is in the past."})
+    if slot.start < now + MIN_NOTICE:
+        raise ValidationError({"slot": "Sessions are booked at least 2 hours ahead. Pick a later slot."})
+    problem = fit_problem(
+        interviewer=interviewer, candidate=candidate, target_level=target_level, company_type=company_type
+    )
+    if problem:
+        raise ValidationError({"slot": problem})
+    if slot.is_withdrawn:
+        raise Conflict(SLOT_TAKEN)
+
+    week_start, week_end = week_bounds(slot.start, ZoneInfo(interviewer.time_zone))
+    overlapping = Q(start__lt=slot.end, end__gt=slot.start)
+    involves = {person: Q(candidate=person) | Q(interviewer=person) for person in (candidate, interviewer)}
+    in_week = Q(interviewer=interviewer, start__gte=week_start, start__lt=week_end)
+    sessions = active_sessions().filter(
+        Q(slot=slot) | in_week | (overlapping & (involves[candidate] | involves[interviewer]))
+    )
+    if moving is not None:
+        sessions = sessions.exclude(pk=moving.pk)
+    found = sessions.aggregate(
+        taken=Count("pk", filter=Q(slot=slot)),
+        week_load=Count("pk", filter=in_week),
+        candidate_busy=Count("pk", filter=overlapping & involves[candidate]),
+        interviewer_busy=Count("pk", filter=overlapping & involves[interviewer]),
+    )
+    if found["taken"] or found["interviewer_busy"]:
+        raise Conflict(SLOT_TAKEN)
+    if found["candidate_busy"]:
+        raise Conflict("You already have a session at that time.")
+    if found["week_load"] >= interviewer.sessions_per_week:
+        raise Conflict(
+            f"{interviewer.name} has no sessions left that week. Pick another week or interviewer."
+        )

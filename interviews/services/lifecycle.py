@@ -1,0 +1,70 @@
+"""A session after booking: cancelled, reported as a no-show, completed."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+
+from accounts.models import User
+from config.errors import Conflict
+from interviews.models import LATE_CANCEL_WINDOW, NO_SHOW_AFTER, Session, SessionStatus, Slot
+
+
+def session_cancel(*, session: Session, by: User, reason: str, now: datetime | None = None) -> Session:
+    """Either side cancels a scheduled session before it starts, saying why.
+
+    Under 24 hours before the start it is recorded as late. A candidate's cancel reopens the
+    slot; an interviewer's withdraws it, so it is not offered again.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.role_of(by) is None:
+            raise ValidationError("Only the candidate or the interviewer can cancel this session.")
+        session.ensure_changeable(now)
+        if not reason:
+            raise ValidationError({"reason": "Tell the other person why you cancel."})
+        session.status = SessionStatus.CANCELLED
+        session.cancelled_by = by
+        session.cancelled_at = now
+        session.cancel_reason = reason
+        session.late_cancellation = session.start - now < LATE_CANCEL_WINDOW
+        session.save(
+            update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason", "late_cancellation"]
+        )
+        if by.pk == session.interviewer_id and session.slot_id:
+            Slot.objects.filter(pk=session.slot_id).update(is_withdrawn=True)
+    return session
+
+
+def session_report_no_show(*, session: Session, by: User, now: datetime | None = None) -> Session:
+    """One side reports that the other did not come, from 15 minutes after the start."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.role_of(by) is None:
+            raise ValidationError("Only the candidate or the interviewer can report a no-show.")
+        if session.status == SessionStatus.CANCELLED:
+            raise Conflict("This session was cancelled.")
+        if session.status == SessionStatus.NO_SHOW:
+            raise Conflict("A no-show was already reported for this session.")
+        opens = session.start + NO_SHOW_AFTER
+        if now < opens:
+            local = formats.date_format(
+                timezone.localtime(opens, timezone.get_current_timezone()), "D j M, H:i"
+            )
+            raise ValidationError(f"You can report a no-show from 15 minutes after the start ({local}).")
+        session.status = SessionStatus.NO_SHOW
+        session.no_show_reported_by = by
+        session.save(update_fields=["status", "no_show_reported_by"])
+    return session
+
+
+def sessions_complete_ended(*, now: datetime | None = None) -> int:
+    """Mark scheduled sessions whose end has passed as completed. Idempotent; safe to run twice at once."""
+    now = now or timezone.now()
+    return Session.objects.filter(status=SessionStatus.SCHEDULED, end__lte=now).update(
+        status=SessionStatus.COMPLETED
+    )

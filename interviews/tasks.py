@@ -1,0 +1,17 @@
+"""Celery tasks: thin wrappers that call services. Each is safe to run twice at once."""
+
+from celery import shared_task
+
+from interviews.services.availability import slots_generate_all
+from interviews.services.lifecycle import sessions_complete_ended
+
+
+@shared_task
+def generate_slots() -> int:
+    """Daily: roll every interviewer's slots forward (creates the new 28th day)."""
+    return slots_generate_all()
+
+
+@shared_task
+def complete_ended_sessions() -> int:
+    return sessions_complete_ended()
