@@ -6,13 +6,16 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
+from interviews.selectors import sessions_for_user
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    template = "home/dashboard.html" if request.user.is_authenticated else "home/landing.html"
-    return render(request, template)
+    if not request.user.is_authenticated:
+        return render(request, "home/landing.html")
+    upcoming, _ = sessions_for_user(user=request.user)
+    return render(request, "home/dashboard.html", {"upcoming": upcoming[:3]})
 
 
 def _check_database() -> None:

@@ -437,3 +437,10 @@ QUESTIONS = [
         ),
     },
 ]
+
+
+def load_question_bank(question_model) -> None:
+    """Create or refresh the seeded questions (by title); staff-added questions are left alone."""
+    for spec in QUESTIONS:
+        fields = {"max_level": "L5", **spec}
+        question_model.objects.update_or_create(title=fields.pop("title"), defaults=fields)

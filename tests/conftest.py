@@ -101,3 +101,12 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def question_bank(transactional_db):
+    """Transactional tests (live server, threads) start from flushed tables: reload the seeded bank."""
+    from interviews.models import Question
+    from interviews.question_bank import load_question_bank
+
+    load_question_bank(Question)

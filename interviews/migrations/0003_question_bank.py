@@ -2,12 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from interviews.question_bank import QUESTIONS
+    from interviews.question_bank import load_question_bank
 
-    Question = apps.get_model("interviews", "Question")
-    for spec in QUESTIONS:
-        fields = {"max_level": "L5", **spec}
-        Question.objects.update_or_create(title=fields.pop("title"), defaults=fields)
+    load_question_bank(apps.get_model("interviews", "Question"))
 
 
 class Migration(migrations.Migration):

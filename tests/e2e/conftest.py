@@ -38,13 +38,37 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield page
-    context.close()
+def new_page(browser, live_server, question_bank):
+    """Opens pages in fresh browser contexts (one per person); fails the test on any console error."""
+    contexts, errors = [], []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     # A CSP violation or a broken script shows up as a console error.
     assert errors == [], errors
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def go(page, link: str) -> None:
+    """Follow a link in the main navigation."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=link, exact=True).click()

@@ -1,0 +1,74 @@
+"""What only a real PostgreSQL can show: concurrent bookings and the exclusion constraints."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from config.errors import Conflict
+from interviews.models import Session
+from interviews.services.booking import session_book
+from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("question_bank")]
+
+
+def test_fifty_concurrent_bookings_of_one_slot_give_one_session_and_49_clean_refusals():
+    slot = SlotFactory(interviewer=InterviewerFactory(sessions_per_week=10))
+    candidates = [UserFactory() for _ in range(50)]
+    barrier = threading.Barrier(len(candidates))
+    outcomes: list[str] = []
+
+    def book(candidate):
+        try:
+            barrier.wait()
+            session_book(candidate=candidate, slot_id=slot.pk)
+            outcomes.append("booked")
+        except Conflict as exc:
+            outcomes.append(exc.message)
+        except Exception as exc:  # anything else is a failure of the guarantee
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(c,)) for c in candidates]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("booked") == 1, outcomes
+    assert outcomes.count("This slot was just taken. Pick another one.") == 49, outcomes
+    assert Session.objects.filter(slot=slot).count() == 1
+
+
+def _direct_insert(**fields):
+    with transaction.atomic():
+        SessionFactory(**fields)
+
+
+def test_the_database_rejects_an_overlapping_session_for_one_interviewer():
+    first = SessionFactory()
+    other_slot = SlotFactory(interviewer=first.interviewer, start=first.start + timedelta(minutes=30))
+    with pytest.raises(IntegrityError, match="session_interviewer_no_overlap"):
+        _direct_insert(slot=other_slot)
+
+
+def test_the_database_rejects_an_overlapping_session_for_one_candidate():
+    first = SessionFactory()
+    elsewhere = SlotFactory(start=first.start + timedelta(minutes=15))
+    with pytest.raises(IntegrityError, match="session_candidate_no_overlap"):
+        _direct_insert(slot=elsewhere, candidate=first.candidate)
+
+
+def test_the_database_rejects_a_second_active_session_in_one_slot():
+    first = SessionFactory()
+    with pytest.raises(IntegrityError, match="one_active_session_per_slot|no_overlap"):
+        _direct_insert(slot=first.slot)
+
+
+def test_a_cancelled_session_does_not_block_its_time():
+    first = SessionFactory(status="cancelled")
+    SessionFactory(slot=first.slot)
+    assert Session.objects.count() == 2

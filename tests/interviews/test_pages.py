@@ -1,0 +1,124 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews.models import AvailabilityWindow, Session
+from tests.factories import InterviewerFactory, SessionFactory, SlotFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(candidate, count):
+    interviewers = [InterviewerFactory() for _ in range(3)]
+    base = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    for i in range(count):
+        SlotFactory(interviewer=interviewers[i % 3], start=base + timedelta(hours=i // 3))
+    SessionFactory(
+        candidate=candidate, slot=SlotFactory(interviewer=interviewers[0], start=base - timedelta(days=3))
+    )
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_find_a_slot_page_needs_the_same_queries_whatever_the_slot_count(
+    client, candidate, count, django_assert_num_queries
+):
+    _fill(candidate, count)
+    client.force_login(candidate)
+    # session, user, slots, interviewers' week load, past pairings
+    with django_assert_num_queries(5):
+        response = client.get(reverse("find-slot"))
+    assert response.status_code == 200
+    assert response.content.count(b'name="slot"') == count
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_my_sessions_page_needs_the_same_queries_whatever_the_session_count(
+    client, candidate, count, django_assert_num_queries
+):
+    for day in range(count):
+        SessionFactory(candidate=candidate, slot=SlotFactory(start=timezone.now() + timedelta(days=day + 1)))
+    client.force_login(candidate)
+    with django_assert_num_queries(3):
+        response = client.get(reverse("my-sessions"))
+    assert response.content.count(b"Interviewed by") == count
+
+
+def test_find_a_slot_shows_an_empty_state_and_validates_dates(client, candidate):
+    client.force_login(candidate)
+    response = client.get(reverse("find-slot"))
+    assert b"No open slots fit this search." in response.content
+    response = client.get(reverse("find-slot"), {"start": "2027-02-10", "end": "2027-02-01"})
+    assert b"The end date comes before the start date." in response.content
+
+
+def test_booking_a_just_taken_slot_on_the_page_says_so_and_offers_the_next(client, candidate, slot):
+    other = SlotFactory(interviewer=slot.interviewer, start=slot.start + timedelta(hours=1))
+    SessionFactory(slot=slot)
+    client.force_login(candidate)
+    response = client.post(reverse("book"), {"slot": slot.pk})
+    assert response.status_code == 409
+    assert b"This slot was just taken. Pick another one." in response.content
+    assert f'value="{other.pk}"'.encode() in response.content
+    response = client.post(reverse("book"), {"slot": other.pk})
+    assert response.status_code == 302
+    assert Session.objects.filter(candidate=candidate, slot=other).exists()
+
+
+def test_availability_page_rejects_bad_windows_with_messages(client, interviewer):
+    client.force_login(interviewer)
+    url = reverse("availability")
+    post = {
+        "action": "add_window",
+        "window-weekday": 1,
+        "window-start_time": "10:00",
+        "window-end_time": "10:30",
+    }
+    response = client.post(url, post)
+    assert b"A window must fit at least one 60-minute session." in response.content
+    response = client.post(url, {**post, "window-end_time": "09:00"})
+    assert b"The window must end after it starts" in response.content
+    client.post(url, {**post, "window-end_time": "12:00"})
+    response = client.post(url, {**post, "window-start_time": "11:00", "window-end_time": "13:00"})
+    assert b"This overlaps your Tuesday 10:00\xe2\x80\x9312:00 window." in response.content
+    assert AvailabilityWindow.objects.filter(interviewer=interviewer).count() == 1
+    response = client.post(url, {"action": "delete_window", "id": "nope"}, follow=True)
+    assert b"That window does not exist." in response.content
+
+
+def test_non_interviewers_see_how_to_opt_in(client, candidate):
+    client.force_login(candidate)
+    response = client.get(reverse("availability"))
+    assert b"You are not an interviewer yet." in response.content
+    response = client.post(
+        reverse("availability"),
+        {
+            "action": "add_window",
+            "window-weekday": 1,
+            "window-start_time": "10:00",
+            "window-end_time": "12:00",
+        },
+    )
+    assert b"Opt in as an interviewer on your profile first." in response.content
+    assert not AvailabilityWindow.objects.exists()
+
+
+def test_api_availability_add_list_delete(api_client, interviewer, outsider):
+    api_client.force_authenticate(interviewer)
+    response = api_client.post(
+        reverse("api-availability"), {"weekday": 2, "start_time": "18:00", "end_time": "20:00"}, format="json"
+    )
+    assert response.status_code == 201
+    window_id = response.json()["id"]
+    assert interviewer.slots.exists()
+    assert [w["id"] for w in api_client.get(reverse("api-availability")).json()] == [window_id]
+    api_client.force_authenticate(outsider)
+    assert api_client.delete(reverse("api-availability-detail", args=[window_id])).status_code == 404
+    api_client.force_authenticate(interviewer)
+    assert api_client.delete(reverse("api-availability-detail", args=[window_id])).status_code == 204
+    assert not interviewer.slots.exists()
+    response = api_client.post(
+        reverse("api-availability"), {"weekday": 9, "start_time": "18:00", "end_time": "17:00"}, format="json"
+    )
+    assert response.status_code == 400 and "weekday" in response.json()["errors"]
