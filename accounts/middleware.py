@@ -7,7 +7,7 @@ from django.utils import timezone
 
 # Paths a signed-in user reaches before onboarding: the onboarding page itself,
 # account management and sign-out, machine endpoints, static files.
-ONBOARDING_EXEMPT = ("/onboarding/", "/accounts/", "/api/", "/admin/", "/healthz", "/static/")
+ONBOARDING_EXEMPT = ("/onboarding/", "/accounts/", "/api/", "/admin/", "/healthz", "/static/", "/calendar/")
 
 
 class ProfileMiddleware:

@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 from functools import cache
 
@@ -41,6 +42,10 @@ def validate_time_zone(value: str) -> None:
             code="invalid_time_zone",
             params={"value": value},
         )
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class UserManager(BaseUserManager):
@@ -94,6 +99,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     bio = models.TextField(max_length=600, blank=True)
 
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # The secret in this member's calendar feed URL; regenerating it kills the old URL.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
     objects = UserManager()
 
@@ -120,6 +127,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name(self) -> str:
         return self.display_name or self.email.split("@")[0]
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
     def is_onboarded(self) -> bool:

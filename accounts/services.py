@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import User, new_calendar_token
 
 PROFILE_FIELDS = (
     "display_name",
@@ -59,3 +59,10 @@ def token_issue(*, request: HttpRequest, email: str, password: str) -> Token:
         )
     token, _ = Token.objects.get_or_create(user=user)
     return token
+
+
+def calendar_token_regenerate(*, user: User) -> str:
+    """A new secret for the member's calendar feed; the old feed URL stops working at once."""
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token

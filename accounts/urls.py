@@ -5,4 +5,5 @@ from accounts import views
 urlpatterns = [
     path("onboarding/", views.onboarding, name="onboarding"),
     path("profile/", views.profile, name="profile"),
+    path("profile/calendar-link/", views.calendar_token_reset, name="calendar-token-reset"),
 ]

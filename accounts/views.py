@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from accounts.forms import ProfileForm
 from accounts.models import User
-from accounts.services import profile_update
+from accounts.services import calendar_token_regenerate, profile_update
 
 
 def _save_profile(request, *, template: str, success_message: str, default_next: str):
@@ -23,7 +25,11 @@ def _save_profile(request, *, template: str, success_message: str, default_next:
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 next_url = default_next
             return redirect(next_url)
-    return render(request, template, {"form": form})
+    return render(request, template, {"form": form, "feed_url": _feed_url(request)})
+
+
+def _feed_url(request) -> str:
+    return request.build_absolute_uri(reverse("calendar-feed", args=[request.user.calendar_token]))
 
 
 @login_required
@@ -43,3 +49,13 @@ def profile(request):
     return _save_profile(
         request, template="accounts/profile.html", success_message="Profile saved.", default_next="profile"
     )
+
+
+@login_required
+@require_POST
+def calendar_token_reset(request):
+    calendar_token_regenerate(user=request.user)
+    messages.success(
+        request, "New calendar link made. The old one no longer works: update your calendar app."
+    )
+    return redirect("profile")

@@ -25,7 +25,7 @@ def bench_database():
     import django
     from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_test_environment
+    from django.test.utils import setup_test_environment, teardown_test_environment
 
     django.setup()
     setup_test_environment()
@@ -39,6 +39,7 @@ def bench_database():
         yield connection
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
 
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")

@@ -12,8 +12,8 @@ Markdown table written into docs/benchmarks.md.
 
 import argparse
 import json
-import statistics
 import os
+import statistics
 import subprocess
 import sys
 import threading

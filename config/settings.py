@@ -235,12 +235,15 @@ else:
     }
 # Video calls: a Jitsi room per session, its name unguessable.
 VIDEO_BASE_URL = env_str("VIDEO_BASE_URL", "https://meet.jit.si/")
+# Where members reach the site: links in e-mails and calendar entries.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # The one beat's schedule. Due work lives in tables; these tasks claim it.
 CELERY_BEAT_SCHEDULE = {
     "generate-slots": {"task": "interviews.tasks.generate_slots", "schedule": crontab(hour=0, minute=15)},
     "complete-ended-sessions": {"task": "interviews.tasks.complete_ended_sessions", "schedule": 300},
+    "dispatch-outbox": {"task": "interviews.tasks.dispatch_outbox", "schedule": 60},
 }
 
 LOGGING = {

@@ -244,3 +244,70 @@ class Session(models.Model):
             and self.status in (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
             and now >= self.start + NO_SHOW_AFTER
         )
+
+
+class MessageKind(models.TextChoices):
+    BOOKING_CONFIRMATION = "booking_confirmation", "Booking confirmation"
+    CANCELLATION = "cancellation", "Cancellation"
+    RESCHEDULE = "reschedule", "Reschedule"
+    REMINDER_24H = "reminder_24h", "Reminder, 24 hours before"
+    REMINDER_1H = "reminder_1h", "Reminder, 1 hour before"
+
+
+REMINDERS = {MessageKind.REMINDER_24H: timedelta(hours=24), MessageKind.REMINDER_1H: timedelta(hours=1)}
+# These carry the calendar invite (.ics): METHOD:REQUEST, or METHOD:CANCEL for a cancellation.
+INVITE_KINDS = (MessageKind.BOOKING_CONFIRMATION, MessageKind.RESCHEDULE, MessageKind.CANCELLATION)
+
+
+class OutboxMessage(models.Model):
+    """A message the platform owes someone, written in the same transaction as its cause.
+
+    The dispatcher (a periodic task) claims due rows, sends, and marks them sent; a row is
+    sent at most once. `sequence` is the session's sequence when the row was written, so a
+    second reschedule owes a second reschedule message.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=32, choices=MessageKind.choices)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="messages")
+    sequence = models.PositiveIntegerField(default=0)
+    due_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    MAX_ATTEMPTS = 8
+
+    class Meta:
+        ordering = ("next_attempt_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "recipient", "kind", "sequence"],
+                name="one_message_per_session_recipient_kind",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True, withdrawn_at__isnull=True),
+                name="outbox_pending_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        if self.sent_at:
+            return "sent"
+        if self.withdrawn_at:
+            return "withdrawn"
+        if self.attempts >= self.MAX_ATTEMPTS:
+            return "given up"
+        if self.attempts:
+            return "failing"
+        return "due" if self.due_at <= timezone.now() else "scheduled"

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from interviews.services.availability import slots_generate_all
 from interviews.services.lifecycle import sessions_complete_ended
+from interviews.services.notifications import outbox_dispatch
 
 
 @shared_task
@@ -15,3 +16,9 @@ def generate_slots() -> int:
 @shared_task
 def complete_ended_sessions() -> int:
     return sessions_complete_ended()
+
+
+@shared_task
+def dispatch_outbox() -> int:
+    """Every minute, and right after an event commits: send what is due."""
+    return outbox_dispatch()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", views.session_cancel, name="session-cancel"),
     path("sessions/<int:pk>/no-show/", views.session_no_show, name="session-no-show"),
     path("sessions/<int:pk>/reschedule/", views.session_reschedule, name="session-reschedule"),
+    path("calendar/<str:token>.ics", views.calendar_feed_view, name="calendar-feed"),
 ]

@@ -13,6 +13,7 @@ from config.errors import Conflict
 from interviews.compatibility import fit_problem
 from interviews.models import MIN_NOTICE, Question, Session, SessionStatus, Slot
 from interviews.selectors import active_sessions
+from interviews.services.notifications import outbox_session_booked, outbox_session_rescheduled
 from interviews.timeslots import week_bounds
 
 SLOT_TAKEN = "This slot was just taken. Pick another one."
@@ -26,7 +27,8 @@ def session_book(
     company_type: str | None = None,
     now: datetime | None = None,
 ) -> Session:
-    """Book an open slot for `candidate`: the session, its question and its video room, atomically.
+    """Book an open slot for `candidate`: the session, its question, its video room and the
+    messages it owes (confirmations, reminders), atomically.
 
     Rules (re-checked inside the transaction): the slot exists, starts at least 2 hours ahead,
     is open; the interviewer fits the target and has capacity that week (their own week); neither
@@ -46,7 +48,7 @@ def session_book(
                 company_type=company_type,
                 now=now,
             )
-            return Session.objects.create(
+            session = Session.objects.create(
                 candidate=candidate,
                 interviewer=interviewer,
                 slot=slot,
@@ -58,6 +60,8 @@ def session_book(
                     candidate=candidate, target_level=target_level, company_type=company_type
                 ),
             )
+            outbox_session_booked(session=session, now=now)
+            return session
     except IntegrityError as exc:
         raise Conflict(SLOT_TAKEN) from exc
 
@@ -89,10 +93,12 @@ def session_reschedule(
                 now=now,
                 moving=session,
             )
+            previous_interviewer = session.interviewer
             session.slot, session.interviewer = slot, interviewer
             session.start, session.end = slot.start, slot.end
             session.sequence += 1
             session.save(update_fields=["slot", "interviewer", "start", "end", "sequence"])
+            outbox_session_rescheduled(session=session, previous_interviewer=previous_interviewer, now=now)
             return session
     except IntegrityError as exc:
         raise Conflict(SLOT_TAKEN) from exc

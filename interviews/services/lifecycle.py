@@ -9,13 +9,15 @@ from django.utils import formats, timezone
 from accounts.models import User
 from config.errors import Conflict
 from interviews.models import LATE_CANCEL_WINDOW, NO_SHOW_AFTER, Session, SessionStatus, Slot
+from interviews.services.notifications import outbox_session_cancelled
 
 
 def session_cancel(*, session: Session, by: User, reason: str, now: datetime | None = None) -> Session:
     """Either side cancels a scheduled session before it starts, saying why.
 
     Under 24 hours before the start it is recorded as late. A candidate's cancel reopens the
-    slot; an interviewer's withdraws it, so it is not offered again.
+    slot; an interviewer's withdraws it, so it is not offered again. Both are told (with a
+    calendar cancellation) and pending reminders are withdrawn.
     """
     now = now or timezone.now()
     reason = (reason or "").strip()
@@ -31,9 +33,18 @@ def session_cancel(*, session: Session, by: User, reason: str, now: datetime | N
         session.cancelled_at = now
         session.cancel_reason = reason
         session.late_cancellation = session.start - now < LATE_CANCEL_WINDOW
+        session.sequence += 1  # calendar clients need a higher SEQUENCE on the CANCEL
         session.save(
-            update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason", "late_cancellation"]
+            update_fields=[
+                "status",
+                "cancelled_by",
+                "cancelled_at",
+                "cancel_reason",
+                "late_cancellation",
+                "sequence",
+            ]
         )
+        outbox_session_cancelled(session=session, now=now)
         if by.pk == session.interviewer_id and session.slot_id:
             Slot.objects.filter(pk=session.slot_id).update(is_withdrawn=True)
     return session
