@@ -47,6 +47,10 @@ class SlotSerializer(serializers.Serializer):
         help_text="Level fit: 0 when one level above the target, 1 same, 2 two above."
     )
     past_pairings = serializers.IntegerField(help_text="Sessions you already had with this interviewer.")
+    rating = serializers.FloatField(
+        allow_null=True, help_text="Candidates' average rating of the feedback, 1 to 5."
+    )
+    rating_count = serializers.IntegerField()
 
 
 class SlotQuerySerializer(serializers.Serializer):

@@ -17,11 +17,13 @@ WINDOWS = {
     + [(Weekday.SUNDAY, time(9, 0), time(12, 0))],
 }
 
-# (candidate, interviewer, days ago): cara has history; sam has one past session.
+# (candidate, interviewer, days ago): cara has history (the last one still waiting for
+# ivan's rubric); sam has one past session.
 PAST = [
     ("cara@example.com", "ivan@example.com", 21),
     ("cara@example.com", "ivan@example.com", 14),
     ("cara@example.com", "ivan@example.com", 7),
+    ("cara@example.com", "ivan@example.com", 1),
     ("sam@example.com", "ivan@example.com", 10),
 ]
 

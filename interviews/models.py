@@ -252,9 +252,13 @@ class MessageKind(models.TextChoices):
     RESCHEDULE = "reschedule", "Reschedule"
     REMINDER_24H = "reminder_24h", "Reminder, 24 hours before"
     REMINDER_1H = "reminder_1h", "Reminder, 1 hour before"
+    RUBRIC_DUE = "rubric_due", "Rubric due (interviewer)"
+    RUBRIC_OVERDUE = "rubric_overdue", "Rubric overdue (interviewer)"
+    FEEDBACK_READY = "feedback_ready", "Feedback ready (candidate)"
 
 
 REMINDERS = {MessageKind.REMINDER_24H: timedelta(hours=24), MessageKind.REMINDER_1H: timedelta(hours=1)}
+RUBRIC_OVERDUE_AFTER = timedelta(hours=48)
 # These carry the calendar invite (.ics): METHOD:REQUEST, or METHOD:CANCEL for a cancellation.
 INVITE_KINDS = (MessageKind.BOOKING_CONFIRMATION, MessageKind.RESCHEDULE, MessageKind.CANCELLATION)
 
@@ -291,9 +295,9 @@ class OutboxMessage(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["id"],
                 condition=models.Q(sent_at__isnull=True, withdrawn_at__isnull=True),
-                name="outbox_pending_due",
+                name="outbox_pending",
             )
         ]
 

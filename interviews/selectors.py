@@ -12,6 +12,7 @@ from accounts.models import User
 from interviews.compatibility import fitting_interviewers, level_fit_cost
 from interviews.models import ACTIVE_STATUSES, MIN_NOTICE, Session, SessionStatus, Slot
 from interviews.timeslots import week_key
+from rubrics.selectors import interviewer_reputation
 
 
 def session_for_user(user: User, pk: int, *, write: bool = False) -> Session:
@@ -47,10 +48,11 @@ def slots_available(
     now: datetime | None = None,
     limit: int = 500,
 ) -> list[Slot]:
-    """Open slots of interviewers who fit, best fit first: three queries whatever the data size.
+    """Open slots of interviewers who fit, best fit first: four queries whatever the data size.
 
     Each slot gets `fit_cost` (level fit, 0 best), `past_pairings` (sessions already had with that
-    interviewer: fresh pairings rank first) and `rank` (its position; 0 is the best).
+    interviewer: fresh pairings rank first), the interviewer's `rating` and `rating_count` from
+    candidates, and `rank` (its position; 0 is the best).
     """
     now = now or timezone.now()
     start = max(start, now + MIN_NOTICE)
@@ -87,6 +89,8 @@ def slots_available(
         .values_list("interviewer_id", flat=True)
     )
 
+    reputation = interviewer_reputation(interviewer_ids)
+
     offered = []
     for slot in slots:
         interviewer = slot.interviewer
@@ -97,6 +101,7 @@ def slots_available(
             interviewer_level=interviewer.interviewer_level, target_level=target_level
         )
         slot.past_pairings = pairings[interviewer.pk]
+        slot.rating, slot.rating_count = reputation.get(interviewer.pk, (None, 0))
         offered.append(slot)
     offered.sort(key=lambda s: (s.fit_cost, s.past_pairings > 0, s.start))
     for rank, slot in enumerate(offered):

@@ -13,7 +13,7 @@ from accounts.models import User
 from config.errors import Conflict
 from interviews.calendar import calendar_feed
 from interviews.forms import BlockedDateForm, CancelForm, SlotSearchForm, WindowForm
-from interviews.models import Session
+from interviews.models import Session, SessionStatus
 from interviews.selectors import (
     session_for_user,
     sessions_for_user,
@@ -22,6 +22,9 @@ from interviews.selectors import (
     slots_by_day,
 )
 from interviews.services import availability, booking, lifecycle
+from rubrics.forms import RatingForm
+from rubrics.models import EVALUATION_DUE_AFTER, InterviewerRating
+from rubrics.selectors import evaluation_for_user
 
 
 def _error_text(exc: ValidationError | Conflict) -> str:
@@ -158,6 +161,13 @@ def session_detail(request, pk: int):
             "show_question": session.question_visible_to(request.user),
             "can_cancel": session.can_be_cancelled_by(request.user),
             "can_report_no_show": session.can_report_no_show(request.user),
+            "evaluation": evaluation_for_user(request.user, session),
+            "rating": InterviewerRating.objects.filter(session=session).first(),
+            "rating_form": RatingForm(),
+            "rubric_open": session.has_started()
+            and session.status in (SessionStatus.SCHEDULED, SessionStatus.COMPLETED),
+            "rubric_due": session.end + EVALUATION_DUE_AFTER,
+            "rubric_overdue": timezone.now() > session.end + EVALUATION_DUE_AFTER,
             "cancel_form": CancelForm(),
         },
     )

@@ -9,7 +9,7 @@ from django.utils import formats, timezone
 from accounts.models import User
 from config.errors import Conflict
 from interviews.models import LATE_CANCEL_WINDOW, NO_SHOW_AFTER, Session, SessionStatus, Slot
-from interviews.services.notifications import outbox_session_cancelled
+from interviews.services.notifications import outbox_session_cancelled, outbox_session_completed
 
 
 def session_cancel(*, session: Session, by: User, reason: str, now: datetime | None = None) -> Session:
@@ -74,8 +74,17 @@ def session_report_no_show(*, session: Session, by: User, now: datetime | None =
 
 
 def sessions_complete_ended(*, now: datetime | None = None) -> int:
-    """Mark scheduled sessions whose end has passed as completed. Idempotent; safe to run twice at once."""
+    """Mark scheduled sessions whose end has passed as completed and ask their interviewers for
+    the rubric. Safe to run twice at once (rows another run holds are skipped) and to rerun."""
     now = now or timezone.now()
-    return Session.objects.filter(status=SessionStatus.SCHEDULED, end__lte=now).update(
-        status=SessionStatus.COMPLETED
-    )
+    with transaction.atomic():
+        ended = list(
+            Session.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("candidate", "interviewer")
+            .filter(status=SessionStatus.SCHEDULED, end__lte=now)
+        )
+        Session.objects.filter(pk__in=[s.pk for s in ended]).update(status=SessionStatus.COMPLETED)
+        for session in ended:
+            session.status = SessionStatus.COMPLETED
+            outbox_session_completed(session=session)
+    return len(ended)

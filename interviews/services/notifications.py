@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.calendar import session_invite
-from interviews.models import INVITE_KINDS, REMINDERS, MessageKind, OutboxMessage, Session, SessionStatus
+from interviews.models import (
+    INVITE_KINDS,
+    REMINDERS,
+    RUBRIC_OVERDUE_AFTER,
+    MessageKind,
+    OutboxMessage,
+    Session,
+    SessionStatus,
+)
+from rubrics.models import Evaluation, EvaluationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -87,10 +96,35 @@ def outbox_session_rescheduled(*, session: Session, previous_interviewer: User, 
     _write(rows + _reminders(session, now))
 
 
+def outbox_session_completed(*, session: Session) -> None:
+    """The interviewer is asked for the rubric at the end, and reminded 48 hours later."""
+    _write(
+        _owe(session, MessageKind.RUBRIC_DUE, [session.interviewer], due_at=session.end)
+        + _owe(
+            session,
+            MessageKind.RUBRIC_OVERDUE,
+            [session.interviewer],
+            due_at=session.end + RUBRIC_OVERDUE_AFTER,
+        )
+    )
+
+
+def outbox_evaluation_submitted(*, session: Session, now: datetime) -> None:
+    OutboxMessage.objects.filter(
+        session=session, kind__in=[MessageKind.RUBRIC_DUE, MessageKind.RUBRIC_OVERDUE], sent_at__isnull=True
+    ).update(withdrawn_at=now)
+    _write(_owe(session, MessageKind.FEEDBACK_READY, [session.candidate], due_at=now))
+
+
 def _still_owed(message: OutboxMessage) -> bool:
+    session = message.session
     if message.kind in REMINDERS:
-        session = message.session
         return session.status == SessionStatus.SCHEDULED and session.sequence == message.sequence
+    if message.kind in (MessageKind.RUBRIC_DUE, MessageKind.RUBRIC_OVERDUE):
+        return (
+            session.status == SessionStatus.COMPLETED
+            and not Evaluation.objects.filter(session=session, status=EvaluationStatus.SUBMITTED).exists()
+        )
     return True
 
 
@@ -105,6 +139,8 @@ def message_render(message: OutboxMessage) -> EmailMultiAlternatives:
         "other": session.other_party(recipient),
         "session_url": f"{settings.SITE_URL}/sessions/{session.pk}/",
         "site_url": settings.SITE_URL,
+        "rubric_url": f"{settings.SITE_URL}/sessions/{session.pk}/evaluation/",
+        "rubric_due": session.end + RUBRIC_OVERDUE_AFTER,
     }
     with timezone.override(ZoneInfo(recipient.time_zone)):
         subject = " ".join(render_to_string(f"emails/{message.kind}/subject.txt", context).split())
@@ -136,11 +172,13 @@ def outbox_dispatch(*, now: datetime | None = None, limit: int = 1000) -> int:
     unlocked for the next run; a row marked sent is never sent again. A failed send is
     recorded and retried with backoff, up to MAX_ATTEMPTS. Returns how many were sent.
     """
-    sent, tried = 0, []
+    sent, cursor = 0, 0
     connection = get_connection()
     try:
         for _ in range(limit):
             with transaction.atomic():
+                # Walk forward by id (the order of the partial index of pending rows): one
+                # attempt per message per run, and no rescan of the rows already behind.
                 message = (
                     OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
                     .select_related("recipient", "session__candidate", "session__interviewer")
@@ -149,20 +187,21 @@ def outbox_dispatch(*, now: datetime | None = None, limit: int = 1000) -> int:
                         withdrawn_at__isnull=True,
                         attempts__lt=OutboxMessage.MAX_ATTEMPTS,
                         next_attempt_at__lte=now or timezone.now(),
+                        pk__gt=cursor,
                     )
-                    .exclude(pk__in=tried)  # one attempt per message per run
-                    .order_by("next_attempt_at", "pk")
+                    .order_by("pk")
                     .first()
                 )
                 if message is None:
                     break
-                tried.append(message.pk)
+                cursor = message.pk
                 if not _still_owed(message):
                     message.withdrawn_at = timezone.now()
                     message.save(update_fields=["withdrawn_at"])
                     continue
                 message.attempts += 1
                 try:
+                    connection.open()  # kept open across messages (send_messages alone would close it)
                     connection.send_messages([message_render(message)])
                 except Exception as exc:
                     connection.close()

@@ -40,8 +40,30 @@
     });
   }
 
+  // Rubric: +/- counters and the "n of N scored" progress, both without a reload.
+  function setupRubric() {
+    var form = document.getElementById("rubric-form");
+    if (!form) return;
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest(".counter-step");
+      if (!button) return;
+      var input = document.getElementById(button.dataset.target);
+      var value = Math.max(0, (parseInt(input.value, 10) || 0) + parseInt(button.dataset.step, 10));
+      input.value = value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    var count = document.getElementById("scored-count");
+    var bar = document.getElementById("scored-bar");
+    form.addEventListener("change", function () {
+      var scored = form.querySelectorAll("[data-dimension] input[type=radio]:checked").length;
+      count.textContent = scored;
+      bar.value = scored;
+    });
+  }
+
   onReady(function () {
     setupNav();
+    setupRubric();
     prefillTimeZone();
     setupDependentSections();
   });

@@ -215,13 +215,13 @@ class TestSlotSearch:
             )
 
         add(100)
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             assert len(self._search(candidate)) == 100
         from interviews.models import Slot
 
         Slot.objects.all().delete()
         add(1000)
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             assert len(self._search(candidate)) > 100
 
 

@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from config.errors import Conflict
-from interviews.models import Session
+from interviews.models import OutboxMessage, Session
 from interviews.services.booking import session_book
+from interviews.services.notifications import outbox_dispatch
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("question_bank")]
@@ -72,3 +74,28 @@ def test_a_cancelled_session_does_not_block_its_time():
     first = SessionFactory(status="cancelled")
     SessionFactory(slot=first.slot)
     assert Session.objects.count() == 2
+
+
+def test_two_dispatchers_at_once_send_every_message_exactly_once(mailoutbox):
+    interviewer = InterviewerFactory(sessions_per_week=10)
+    base = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
+    for hour in range(10):
+        slot = SlotFactory(interviewer=interviewer, start=base + timedelta(hours=hour))
+        session_book(candidate=UserFactory(), slot_id=slot.pk)
+    owed = OutboxMessage.objects.filter(kind="booking_confirmation").count()
+    assert owed == 20
+    barrier = threading.Barrier(2)
+
+    def dispatch():
+        barrier.wait()
+        outbox_dispatch()
+        connection.close()
+
+    threads = [threading.Thread(target=dispatch) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = [m.extra_headers["Message-ID"] for m in mailoutbox]
+    assert len(ids) == len(set(ids)) == owed
+    assert OutboxMessage.objects.filter(kind="booking_confirmation", sent_at__isnull=True).count() == 0

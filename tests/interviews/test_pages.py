@@ -26,8 +26,8 @@ def test_find_a_slot_page_needs_the_same_queries_whatever_the_slot_count(
 ):
     _fill(candidate, count)
     client.force_login(candidate)
-    # session, user, slots, interviewers' week load, past pairings
-    with django_assert_num_queries(5):
+    # session, user, slots, interviewers' week load, past pairings, interviewers' ratings
+    with django_assert_num_queries(6):
         response = client.get(reverse("find-slot"))
     assert response.status_code == 200
     assert response.content.count(b'name="slot"') == count

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
 from interviews.demo import seed_interviews
+from rubrics.demo import seed_evaluations
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = seed_users()
         seed_interviews(users)
+        seed_evaluations(users)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000 with:"))
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec['email']:<22} {DEMO_PASSWORD}   ({spec['role']})")

@@ -1,0 +1,95 @@
+from django import forms
+
+from accounts.models import Level
+from rubrics.models import SCORES, Verdict
+
+COUNT_FIELDS = {
+    "hints": ("Unprompted hints", "Times you offered a hint the candidate did not ask for."),
+    "guidance": ("Guidance", "Times you steered the design back on track or narrowed the scope."),
+    "clarifications": ("Clarifying questions", "Times the candidate needed you to clarify the problem."),
+}
+
+
+class EvaluationForm(forms.Form):
+    """Parses the rubric page into the service's data; the rules live in evaluation_save."""
+
+    recommended_level = forms.ChoiceField(
+        choices=Level.choices, widget=forms.RadioSelect, required=False, label="Recommended level"
+    )
+    verdict = forms.ChoiceField(
+        choices=Verdict.choices, widget=forms.RadioSelect, required=False, label="Overall verdict"
+    )
+    strengths = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label="What went well",
+        help_text="Specific moments the candidate can repeat.",
+    )
+    improvements = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label="What to improve",
+        help_text="The changes that would move them to the next level.",
+    )  # fmt: skip
+
+    def __init__(self, *args, dimensions, evaluation=None, **kwargs):
+        initial = {}
+        if evaluation is not None:
+            initial = {
+                "recommended_level": evaluation.recommended_level,
+                "verdict": evaluation.verdict,
+                "strengths": evaluation.strengths,
+                "improvements": evaluation.improvements,
+                **{field: getattr(evaluation, field) for field in COUNT_FIELDS},
+                **{f"score_{s.dimension.key}": s.score for s in evaluation.scores.all()},
+                **{f"evidence_{s.dimension.key}": s.evidence for s in evaluation.scores.all()},
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.dimensions = dimensions
+        for field, (label, help_text) in COUNT_FIELDS.items():
+            self.fields[field] = forms.IntegerField(
+                label=label, help_text=help_text, required=False,
+                widget=forms.NumberInput(attrs={"min": 0, "class": "counter-input"}),
+            )  # fmt: skip
+        for dimension in dimensions:
+            self.fields[f"score_{dimension.key}"] = forms.TypedChoiceField(
+                choices=[(s, str(s)) for s in SCORES], coerce=int, empty_value=None, required=False,
+                widget=forms.RadioSelect, label=dimension.title,
+            )  # fmt: skip
+            self.fields[f"evidence_{dimension.key}"] = forms.CharField(
+                required=False, label="Evidence (optional)", widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def dimension_rows(self):
+        """(dimension, score field, evidence field, [(score, bar, anchor, input id)]) for the template."""
+        for dimension in self.dimensions:
+            score = self[f"score_{dimension.key}"]
+            yield dimension, score, self[f"evidence_{dimension.key}"]
+
+    def count_fields(self):
+        return [self[field] for field in COUNT_FIELDS]
+
+    def to_service_data(self) -> dict:
+        data = self.cleaned_data
+        payload = {
+            "scores": {
+                d.key: {"score": data.get(f"score_{d.key}"), "evidence": data.get(f"evidence_{d.key}", "")}
+                for d in self.dimensions
+            },
+            "recommended_level": data.get("recommended_level", ""),
+            "verdict": data.get("verdict", ""),
+            "strengths": data.get("strengths", ""),
+            "improvements": data.get("improvements", ""),
+        }
+        for field in COUNT_FIELDS:
+            if data.get(field) is not None:
+                payload[field] = data[field]
+        return payload
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(1, 6)], coerce=int, widget=forms.RadioSelect,
+        label="How useful was the feedback?", error_messages={"required": "Rate from 1 to 5."},
+    )  # fmt: skip
+    comment = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label="Comment (optional)"
+    )

@@ -1,0 +1,161 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Level
+
+EVALUATION_DUE_AFTER = timedelta(hours=48)
+SCORES = (1, 2, 3, 4)
+# What a score means, the same for every dimension: anchors are written against these bars,
+# so a score feeds level placement directly.
+SCORE_BARS = {1: "Below the L3 bar", 2: "Meets L3", 3: "Meets L4", 4: "Meets L5+"}
+
+
+class Rubric(models.Model):
+    """A versioned rubric. Once an evaluation uses a version it is never changed in place:
+    editing it makes the next version (see RubricAdmin)."""
+
+    name = models.CharField(max_length=120)
+    version = models.PositiveIntegerField(default=1)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("name", "-version")
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="rubric_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.evaluations.exists()
+
+
+class Dimension(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="dimensions")
+    order = models.PositiveSmallIntegerField(default=0)
+    key = models.SlugField(
+        max_length=40, help_text="Stable across versions: placement follows a dimension by it."
+    )
+    title = models.CharField(max_length=120)
+    assesses = models.TextField(help_text="What this dimension assesses.")
+    anchor_1 = models.TextField("1: below the L3 bar")
+    anchor_2 = models.TextField("2: meets L3")
+    anchor_3 = models.TextField("3: meets L4")
+    anchor_4 = models.TextField("4: meets L5+")
+    faang_weight = models.DecimalField(max_digits=3, decimal_places=2, default=1)
+    startup_weight = models.DecimalField(max_digits=3, decimal_places=2, default=1)
+
+    class Meta:
+        ordering = ("rubric", "order", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "key"], name="dimension_key_once_per_rubric")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def anchors(self) -> list[tuple[int, str, str]]:
+        """(score, bar, anchor text) for 1 to 4."""
+        return [(score, SCORE_BARS[score], getattr(self, f"anchor_{score}")) for score in SCORES]
+
+    def anchor(self, score: int) -> str:
+        return getattr(self, f"anchor_{score}")
+
+
+class Verdict(models.TextChoices):
+    STRONG_NO = "strong_no", "Strong no"
+    NO = "no", "No"
+    YES = "yes", "Yes"
+    STRONG_YES = "strong_yes", "Strong yes"
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Evaluation(models.Model):
+    """The interviewer's rubric for one session. Drafts are the interviewer's alone."""
+
+    session = models.OneToOneField("interviews.Session", on_delete=models.PROTECT, related_name="evaluation")
+    interviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="evaluations")
+    status = models.CharField(max_length=10, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT)
+    # The help it took to reach an acceptable design: the evidence for a level.
+    hints = models.PositiveSmallIntegerField("unprompted hints", default=0)
+    guidance = models.PositiveSmallIntegerField("guidance", default=0)
+    clarifications = models.PositiveSmallIntegerField("clarifying questions answered", default=0)
+    recommended_level = models.CharField(max_length=2, choices=Level.choices, blank=True)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
+    strengths = models.TextField(blank=True)
+    improvements = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                name="submitted_evaluation_has_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation of session {self.session_id} ({self.status})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == EvaluationStatus.SUBMITTED
+
+    @property
+    def interventions(self) -> int:
+        return self.hints + self.guidance + self.clarifications
+
+
+class DimensionScore(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    evidence = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("dimension__order", "dimension_id")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "dimension"], name="one_score_per_dimension"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=4),
+                name="score_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.score}"
+
+
+class InterviewerRating(models.Model):
+    """The candidate's rating of how useful the interviewer's feedback was: once per session."""
+
+    session = models.OneToOneField("interviews.Session", on_delete=models.CASCADE, related_name="rating")
+    candidate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings"
+    )
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_1_to_5")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5 for {self.interviewer}"

@@ -1,0 +1,185 @@
+"""Writes for rubrics: an interviewer's evaluation, a candidate's rating, rubric versions."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+
+from accounts.models import Level, User
+from config.errors import Conflict
+from interviews.models import Session, SessionStatus
+from interviews.services.notifications import outbox_evaluation_submitted
+from rubrics.models import (
+    Dimension,
+    DimensionScore,
+    Evaluation,
+    EvaluationStatus,
+    InterviewerRating,
+    Rubric,
+    Verdict,
+)
+from rubrics.selectors import rubric_current
+
+COUNTS = ("hints", "guidance", "clarifications")
+TEXTS = ("strengths", "improvements")
+MIN_FEEDBACK_WORDS = 4
+
+
+def evaluation_check_open(session: Session, now: datetime | None = None) -> None:
+    """The rubric opens at the session's start, for a session that took place."""
+    if session.status == SessionStatus.CANCELLED:
+        raise Conflict("This session was cancelled: there is nothing to evaluate.")
+    if session.status == SessionStatus.NO_SHOW:
+        raise Conflict("This session was reported as a no-show: there is nothing to evaluate.")
+    if (now or timezone.now()) < session.start:
+        opens = formats.date_format(timezone.localtime(session.start), "D j M, H:i")
+        raise ValidationError(f"The rubric opens when the session starts ({opens}).")
+
+
+def evaluation_save(
+    *, session: Session, interviewer: User, data: dict, submit: bool = False, now: datetime | None = None
+) -> Evaluation:
+    """Save the interviewer's draft, or submit it as final.
+
+    A draft may be partial, but every value given must be valid: scores 1 to 4, counts not
+    negative. Submitting needs every dimension scored, a recommended level, a verdict, and
+    strengths and improvements of at least a sentence each. One evaluation per session, by its
+    interviewer, tied to the rubric version current when it was started; once submitted it
+    no longer changes, the candidate is told, and rubric reminders are withdrawn. Nothing is
+    written when a rule fails.
+    """
+    now = now or timezone.now()
+    if session.interviewer_id != interviewer.pk:
+        raise ValidationError("Only the session's interviewer fills its rubric.")
+    evaluation_check_open(session, now)
+    try:
+        with transaction.atomic():
+            evaluation = _evaluation_locked(session, interviewer, now)
+            if evaluation.is_submitted:
+                raise Conflict("This evaluation was already submitted; it can no longer change.")
+            dimensions = {d.key: d for d in evaluation.rubric.dimensions.all()}
+            scores = {s.dimension_id: s for s in evaluation.scores.all()}
+            errors = _apply(evaluation, dimensions, scores, data)
+            if submit and not errors:
+                errors = _complete(evaluation, dimensions, scores)
+            if errors:
+                raise ValidationError(errors)
+            if submit:
+                evaluation.status = EvaluationStatus.SUBMITTED
+                evaluation.submitted_at = now
+            evaluation.save()
+            if submit:
+                outbox_evaluation_submitted(session=session, now=now)
+            for score in scores.values():
+                score.evaluation = evaluation
+            DimensionScore.objects.bulk_create(
+                scores.values(),
+                update_conflicts=True,
+                unique_fields=["evaluation", "dimension"],
+                update_fields=["score", "evidence"],
+            )
+    except IntegrityError as exc:  # a second evaluation raced this one in
+        raise Conflict("This session already has an evaluation.") from exc
+    return evaluation
+
+
+def _evaluation_locked(session: Session, interviewer: User, now: datetime) -> Evaluation:
+    evaluation = (
+        Evaluation.objects.select_for_update().select_related("rubric").filter(session=session).first()
+    )
+    if evaluation is None:
+        evaluation = Evaluation.objects.create(
+            session=session, interviewer=interviewer, rubric=rubric_current(), created_at=now
+        )
+    return evaluation
+
+
+def _apply(evaluation: Evaluation, dimensions: dict[str, Dimension], scores: dict, data: dict) -> dict:
+    errors: dict[str, str] = {}
+    for key, given in (data.get("scores") or {}).items():
+        dimension = dimensions.get(key)
+        if dimension is None:
+            errors["scores"] = f"“{key}” is not a dimension of this rubric."
+            continue
+        score = scores.get(dimension.pk) or DimensionScore(dimension=dimension)
+        value = given.get("score")
+        if value not in (None, "") and (not isinstance(value, int) or value not in range(1, 5)):
+            errors[f"score_{key}"] = f"{dimension.title}: scores run from 1 to 4."
+            continue
+        score.score = value if value not in (None, "") else None
+        score.evidence = (given.get("evidence") or "").strip()
+        scores[dimension.pk] = score
+    for field in COUNTS:
+        if field in data:
+            value = data[field]
+            if not isinstance(value, int) or value < 0:
+                errors[field] = "Counts cannot be negative."
+            else:
+                setattr(evaluation, field, value)
+    if data.get("recommended_level") not in (None, "", *Level.values):
+        errors["recommended_level"] = "Choose L3, L4 or L5+."
+    elif "recommended_level" in data:
+        evaluation.recommended_level = data["recommended_level"] or ""
+    if data.get("verdict") not in (None, "", *Verdict.values):
+        errors["verdict"] = "Choose a verdict."
+    elif "verdict" in data:
+        evaluation.verdict = data["verdict"] or ""
+    for field in TEXTS:
+        if field in data:
+            setattr(evaluation, field, (data[field] or "").strip())
+    return errors
+
+
+def _complete(evaluation: Evaluation, dimensions: dict[str, Dimension], scores: dict) -> dict:
+    errors = {}
+    for key, dimension in dimensions.items():
+        score = scores.get(dimension.pk)
+        if score is None or score.score is None:
+            errors[f"score_{key}"] = f"Score “{dimension.title}” before submitting."
+    if not evaluation.recommended_level:
+        errors["recommended_level"] = "Choose the level you would place the candidate at."
+    if not evaluation.verdict:
+        errors["verdict"] = "Choose an overall verdict."
+    labels = {"strengths": "What went well", "improvements": "What to improve"}
+    for field in TEXTS:
+        if len(getattr(evaluation, field).split()) < MIN_FEEDBACK_WORDS:
+            errors[field] = f"{labels[field]}: write at least a sentence, so the candidate can act on it."
+    return errors
+
+
+def rating_submit(*, session: Session, candidate: User, score: int, comment: str = "") -> InterviewerRating:
+    """The candidate rates how useful the feedback was, once, after the evaluation arrived."""
+    if session.candidate_id != candidate.pk:
+        raise ValidationError("Only the session's candidate rates its interviewer.")
+    if not isinstance(score, int) or score not in range(1, 6):
+        raise ValidationError({"score": "Rate from 1 to 5."})
+    if not Evaluation.objects.filter(session=session, status=EvaluationStatus.SUBMITTED).exists():
+        raise Conflict("You can rate the interviewer once their feedback has arrived.")
+    try:
+        with transaction.atomic():
+            return InterviewerRating.objects.create(
+                session=session,
+                candidate=candidate,
+                interviewer=session.interviewer,
+                score=score,
+                comment=(comment or "").strip(),
+            )
+    except IntegrityError as exc:
+        raise Conflict("You already rated this session.") from exc
+
+
+def rubric_new_version(*, rubric: Rubric) -> Rubric:
+    """A copy of `rubric` as the next version of its name, dimensions included."""
+    latest = (
+        Rubric.objects.filter(name=rubric.name).order_by("-version").values_list("version", flat=True).first()
+    )
+    copy = Rubric.objects.create(name=rubric.name, version=latest + 1, description=rubric.description)
+    Dimension.objects.bulk_create(
+        Dimension(
+            **{f.name: getattr(d, f.name) for f in Dimension._meta.fields if f.name not in {"id", "rubric"}},
+            rubric=copy,
+        )
+        for d in rubric.dimensions.all()
+    )
+    return copy

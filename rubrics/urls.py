@@ -1,0 +1,8 @@
+from django.urls import path
+
+from rubrics import views
+
+urlpatterns = [
+    path("sessions/<int:pk>/evaluation/", views.evaluation_form, name="evaluation-form"),
+    path("sessions/<int:pk>/rating/", views.rate_interviewer, name="rate-interviewer"),
+]
