@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from config import views
 from interviews import api as interviews_api
+from rubrics import api as rubrics_api
 
 # Staff sign in through allauth (rate limits, MFA) rather than the admin's own form.
 admin.autodiscover()
@@ -41,6 +42,9 @@ api_v1 = [
     path(
         "sessions/<int:pk>/no-show/", interviews_api.SessionNoShowView.as_view(), name="api-session-no-show"
     ),
+    path("sessions/<int:pk>/evaluation/", rubrics_api.EvaluationView.as_view(), name="api-evaluation"),
+    path("sessions/<int:pk>/rating/", rubrics_api.RatingView.as_view(), name="api-rating"),
+    path("rubrics/current/", rubrics_api.CurrentRubricView.as_view(), name="api-rubric-current"),
 ]
 
 urlpatterns = [

@@ -12,6 +12,7 @@ SESSION_LENGTH = timedelta(minutes=60)
 MIN_NOTICE = timedelta(hours=2)
 LATE_CANCEL_WINDOW = timedelta(hours=24)
 NO_SHOW_AFTER = timedelta(minutes=15)
+NO_SHOW_UNTIL = timedelta(hours=48)  # after the end
 JOIN_OPENS_BEFORE = timedelta(minutes=10)
 
 
@@ -242,7 +243,7 @@ class Session(models.Model):
         return (
             self.role_of(user) is not None
             and self.status in (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
-            and now >= self.start + NO_SHOW_AFTER
+            and self.start + NO_SHOW_AFTER <= now <= self.end + NO_SHOW_UNTIL
         )
 
 

@@ -31,7 +31,8 @@ class EvaluationForm(forms.Form):
     )  # fmt: skip
 
     def __init__(self, *args, dimensions, evaluation=None, **kwargs):
-        initial = {}
+        kwargs.setdefault("label_suffix", "")
+        initial = dict.fromkeys(COUNT_FIELDS, 0)
         if evaluation is not None:
             initial = {
                 "recommended_level": evaluation.recommended_level,
@@ -59,10 +60,9 @@ class EvaluationForm(forms.Form):
             )
 
     def dimension_rows(self):
-        """(dimension, score field, evidence field, [(score, bar, anchor, input id)]) for the template."""
+        """(dimension, score field, evidence field) for the template."""
         for dimension in self.dimensions:
-            score = self[f"score_{dimension.key}"]
-            yield dimension, score, self[f"evidence_{dimension.key}"]
+            yield dimension, self[f"score_{dimension.key}"], self[f"evidence_{dimension.key}"]
 
     def count_fields(self):
         return [self[field] for field in COUNT_FIELDS]

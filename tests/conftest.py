@@ -104,9 +104,13 @@ def api_client():
 
 
 @pytest.fixture
-def question_bank(transactional_db):
-    """Transactional tests (live server, threads) start from flushed tables: reload the seeded bank."""
+def seeded_data(transactional_db):
+    """Transactional tests (live server, threads) start from flushed tables: reload what the
+    migrations seed (the question bank and the rubric)."""
     from interviews.models import Question
     from interviews.question_bank import load_question_bank
+    from rubrics.models import Dimension, Rubric
+    from rubrics.seed import load_rubric
 
     load_question_bank(Question)
+    load_rubric(Rubric, Dimension)

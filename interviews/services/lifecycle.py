@@ -51,7 +51,8 @@ def session_cancel(*, session: Session, by: User, reason: str, now: datetime | N
 
 
 def session_report_no_show(*, session: Session, by: User, now: datetime | None = None) -> Session:
-    """One side reports that the other did not come, from 15 minutes after the start."""
+    """One side reports that the other did not come: from 15 minutes after the start until 48 hours
+    after the end, and not once the session was evaluated."""
     now = now or timezone.now()
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)

@@ -38,7 +38,7 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server, question_bank):
+def new_page(browser, live_server, seeded_data):
     """Opens pages in fresh browser contexts (one per person); fails the test on any console error."""
     contexts, errors = [], []
 

@@ -26,7 +26,7 @@ from interviews.models import OutboxMessage
 from interviews.services.booking import session_book
 from tests.factories import InterviewerFactory, SlotFactory, UserFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("question_bank")]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("seeded_data")]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from interviews.services.booking import session_book
 from interviews.services.notifications import outbox_dispatch
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("question_bank")]
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("seeded_data")]
 
 
 def test_fifty_concurrent_bookings_of_one_slot_give_one_session_and_49_clean_refusals():
