@@ -1,6 +1,7 @@
 """Booking benchmark: PeerLoop beside django-appointment 3.12.0, in one run on one machine.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/booking.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \
+        .venv/bin/python bench/booking.py
 
 Measures, for each: SQL queries per booking, median server time per booking (the whole
 request through the framework, in process, no network), slot-search queries at 100 and

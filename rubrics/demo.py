@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from interviews.models import Session, SessionStatus
+from interviews.models import OutboxMessage, Session, SessionStatus
 from rubrics.models import Evaluation
 from rubrics.selectors import rubric_current
 from rubrics.services import evaluation_save
@@ -60,3 +60,5 @@ def seed_evaluations(users: dict[str, User]) -> None:
                     **FEEDBACK,
                 },
             )
+            # History, not news: nobody is owed an e-mail about a weeks-old demo evaluation.
+            OutboxMessage.objects.filter(session=session, sent_at__isnull=True).update(withdrawn_at=now)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -63,13 +64,21 @@ def _write(rows: list[OutboxMessage]) -> None:
     transaction.on_commit(_dispatch_soon)
 
 
+DISPATCH_SOON_COALESCE_SECONDS = 2
+
+
 def _dispatch_soon() -> None:
-    """Send right after commit rather than at the next minute's run; the beat run still covers it."""
+    """Send right after commit rather than at the next minute's run; the beat run still covers it.
+
+    A burst of events shares one queued dispatch (a cache key marks one as queued for a couple
+    of seconds), so a busy moment does not flood the broker with identical tasks.
+    """
     from interviews.tasks import dispatch_outbox
 
     try:
-        dispatch_outbox.delay()
-    except Exception:  # the broker being away loses nothing: the row waits for the beat run
+        if cache.add("outbox:dispatch-queued", 1, timeout=DISPATCH_SOON_COALESCE_SECONDS):
+            dispatch_outbox.delay()
+    except Exception:  # the broker or cache being away loses nothing: the row waits for the beat run
         logger.warning("could not enqueue dispatch_outbox; the periodic run will send", exc_info=True)
 
 
