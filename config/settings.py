@@ -243,6 +243,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE = {
     "generate-slots": {"task": "interviews.tasks.generate_slots", "schedule": crontab(hour=0, minute=15)},
     "complete-ended-sessions": {"task": "interviews.tasks.complete_ended_sessions", "schedule": 300},
+    "matching-round": {"task": "interviews.tasks.run_matching_round", "schedule": 300},
     "dispatch-outbox": {
         "task": "interviews.tasks.dispatch_outbox",
         "schedule": env_int("OUTBOX_DISPATCH_SECONDS", 60),

@@ -45,6 +45,12 @@ api_v1 = [
     path("sessions/<int:pk>/evaluation/", rubrics_api.EvaluationView.as_view(), name="api-evaluation"),
     path("sessions/<int:pk>/rating/", rubrics_api.RatingView.as_view(), name="api-rating"),
     path("rubrics/current/", rubrics_api.CurrentRubricView.as_view(), name="api-rubric-current"),
+    path("match-requests/", interviews_api.MatchRequestsView.as_view(), name="api-match-requests"),
+    path(
+        "match-requests/<int:pk>/cancel/",
+        interviews_api.MatchRequestCancelView.as_view(),
+        name="api-match-request-cancel",
+    ),
 ]
 
 urlpatterns = [

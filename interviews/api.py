@@ -8,9 +8,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import CompanyType, Level
-from interviews.models import AvailabilityWindow, BlockedDate, Session, Weekday
-from interviews.selectors import session_for_user, sessions_for_user, slots_available
-from interviews.services import availability, booking, lifecycle
+from interviews.models import AvailabilityWindow, BlockedDate, MatchRequest, Session, Weekday
+from interviews.selectors import (
+    match_request_for_user,
+    match_requests_for_user,
+    session_for_user,
+    sessions_for_user,
+    slots_available,
+)
+from interviews.services import availability, booking, lifecycle, matching
 
 
 class PersonSerializer(serializers.Serializer):
@@ -258,3 +264,66 @@ class SessionNoShowView(APIView):
         session = session_for_user(request.user, pk)
         session = lifecycle.session_report_no_show(session=session, by=request.user)
         return Response(SessionSerializer(session, context={"request": request}).data)
+
+
+class MatchWindowSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text="ISO 8601 with an offset; stored in UTC.")
+    end = serializers.DateTimeField()
+
+
+class MatchRequestSerializer(serializers.ModelSerializer):
+    windows = MatchWindowSerializer(many=True)
+    target_level = serializers.ChoiceField(
+        choices=Level.choices, required=False, help_text="Default: your profile's."
+    )
+    company_type = serializers.ChoiceField(choices=CompanyType.choices, required=False)
+    session = serializers.IntegerField(source="session_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = MatchRequest
+        fields = (
+            "id",
+            "status",
+            "target_level",
+            "company_type",
+            "windows",
+            "note",
+            "created_at",
+            "closed_at",
+            "session",
+        )
+        read_only_fields = ("id", "status", "created_at", "closed_at", "session")
+
+
+class MatchRequestsView(APIView):
+    """Your match requests, newest first. POST asks for a match inside one or more windows."""
+
+    @extend_schema(responses=MatchRequestSerializer(many=True))
+    def get(self, request):
+        return Response(MatchRequestSerializer(match_requests_for_user(user=request.user), many=True).data)
+
+    @extend_schema(request=MatchRequestSerializer, responses={201: MatchRequestSerializer})
+    def post(self, request):
+        serializer = MatchRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        created = matching.match_request_create(
+            candidate=request.user,
+            windows=[(w["start"], w["end"]) for w in data["windows"]],
+            target_level=data.get("target_level"),
+            company_type=data.get("company_type"),
+            note=data.get("note", ""),
+        )
+        return Response(
+            MatchRequestSerializer(match_request_for_user(request.user, created.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MatchRequestCancelView(APIView):
+    @extend_schema(request=None, responses=MatchRequestSerializer)
+    def post(self, request, pk: int):
+        match_request = matching.match_request_cancel(
+            request=match_request_for_user(request.user, pk), by=request.user
+        )
+        return Response(MatchRequestSerializer(match_request_for_user(request.user, match_request.pk)).data)

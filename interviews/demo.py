@@ -1,14 +1,16 @@
 """Demo availability and sessions for `manage.py seed_demo`. Idempotent."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from accounts.models import User
-from interviews.models import AvailabilityWindow, Session, SessionStatus, Weekday
+from interviews.models import AvailabilityWindow, MatchRequest, Session, SessionStatus, Weekday
 from interviews.selectors import slots_available
 from interviews.services.availability import slots_generate
 from interviews.services.booking import question_assign, session_book
+from interviews.services.matching import match_request_create
 
 WINDOWS = {
     "ivan@example.com": [(day, time(17, 0), time(20, 0)) for day in range(Weekday.MONDAY, Weekday.SATURDAY)]
@@ -39,6 +41,7 @@ def seed_interviews(users: dict[str, User]) -> None:
     _seed_past_sessions(users)
     for email in ("cara@example.com", "sam@example.com"):
         _seed_upcoming_session(users[email])
+    _seed_match_request(users["sam@example.com"])
 
 
 def _seed_past_sessions(users: dict[str, User]) -> None:
@@ -82,3 +85,16 @@ def _seed_upcoming_session(candidate: User) -> None:
     )
     if offers:
         session_book(candidate=candidate, slot_id=offers[0].pk)
+
+
+def _seed_match_request(sam: User) -> None:
+    """An open request of sam's (L5+ startup) around ivan's Saturday window, for the first round."""
+    if MatchRequest.objects.filter(candidate=sam).exists():
+        return
+    tz = ZoneInfo(sam.time_zone)
+    today = timezone.now().astimezone(tz).date()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    start = datetime.combine(saturday, time(8, 0), tzinfo=tz)
+    match_request_create(
+        candidate=sam, windows=[(start, start + timedelta(hours=5))], note="Happy with any startup-savvy L5+."
+    )

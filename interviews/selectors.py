@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from interviews.compatibility import fitting_interviewers, level_fit_cost
-from interviews.models import ACTIVE_STATUSES, MIN_NOTICE, Session, SessionStatus, Slot
+from interviews.models import ACTIVE_STATUSES, MIN_NOTICE, MatchRequest, Session, SessionStatus, Slot
 from interviews.timeslots import week_key
 from rubrics.selectors import interviewer_reputation
 
@@ -27,6 +27,26 @@ def session_for_user(user: User, pk: int, *, write: bool = False) -> Session:
         return queryset.filter(Q(candidate=user) | Q(interviewer=user)).get(pk=pk)
     except (Session.DoesNotExist, ValueError, TypeError):
         raise Http404("No such session.") from None
+
+
+def match_request_for_user(user: User, pk: int) -> MatchRequest:
+    """The candidate's own request; 404 for everyone else."""
+    try:
+        return (
+            MatchRequest.objects.select_related("session__interviewer")
+            .prefetch_related("windows")
+            .get(pk=pk, candidate=user)
+        )
+    except (MatchRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such request.") from None
+
+
+def match_requests_for_user(*, user: User) -> list[MatchRequest]:
+    return list(
+        MatchRequest.objects.filter(candidate=user)
+        .select_related("session__interviewer")
+        .prefetch_related("windows")
+    )
 
 
 def active_sessions() -> QuerySet[Session]:

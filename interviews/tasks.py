@@ -4,6 +4,7 @@ from celery import shared_task
 
 from interviews.services.availability import slots_generate_all
 from interviews.services.lifecycle import sessions_complete_ended
+from interviews.services.matching import matching_round
 from interviews.services.notifications import outbox_dispatch
 
 
@@ -32,3 +33,9 @@ def dispatch_outbox() -> int:
     if sent == DISPATCH_BATCH:
         dispatch_outbox.delay()
     return sent
+
+
+@shared_task
+def run_matching_round() -> dict:
+    """Every 5 minutes; a round already running makes this one return at once."""
+    return matching_round()

@@ -12,4 +12,6 @@ urlpatterns = [
     path("sessions/<int:pk>/no-show/", views.session_no_show, name="session-no-show"),
     path("sessions/<int:pk>/reschedule/", views.session_reschedule, name="session-reschedule"),
     path("calendar/<str:token>.ics", views.calendar_feed_view, name="calendar-feed"),
+    path("match-requests/", views.match_requests_page, name="match-requests"),
+    path("match-requests/<int:pk>/cancel/", views.match_request_cancel, name="match-request-cancel"),
 ]

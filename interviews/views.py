@@ -12,16 +12,18 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from config.errors import Conflict
 from interviews.calendar import calendar_feed
-from interviews.forms import BlockedDateForm, CancelForm, SlotSearchForm, WindowForm
+from interviews.forms import BlockedDateForm, CancelForm, MatchRequestForm, SlotSearchForm, WindowForm
 from interviews.models import Session, SessionStatus
 from interviews.selectors import (
+    match_request_for_user,
+    match_requests_for_user,
     session_for_user,
     sessions_for_user,
     slot_preview,
     slots_available,
     slots_by_day,
 )
-from interviews.services import availability, booking, lifecycle
+from interviews.services import availability, booking, lifecycle, matching
 from rubrics.forms import RatingForm
 from rubrics.models import EVALUATION_DUE_AFTER, InterviewerRating
 from rubrics.selectors import evaluation_for_user
@@ -248,3 +250,49 @@ def calendar_feed_view(request, token: str):
     response["Content-Disposition"] = 'inline; filename="peerloop.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@login_required
+def match_requests_page(request):
+    """Request a match (windows in the member's own zone) and follow earlier requests."""
+    user = request.user
+    form = MatchRequestForm(
+        request.POST or None,
+        initial={"target_level": user.target_level, "company_type": user.target_company_type},
+    )
+    if request.method == "POST" and form.is_valid():
+        windows = form.windows(timezone.get_current_timezone())
+        if form.is_valid():
+            try:
+                matching.match_request_create(
+                    candidate=user,
+                    windows=windows,
+                    target_level=form.cleaned_data["target_level"],
+                    company_type=form.cleaned_data["company_type"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(
+                    request, "Request sent. Matching rounds run every few minutes; we e-mail you the match."
+                )
+                return redirect("match-requests")
+    return render(
+        request,
+        "interviews/match_requests.html",
+        {"form": form, "requests": match_requests_for_user(user=user)},
+    )
+
+
+@login_required
+@require_POST
+def match_request_cancel(request, pk: int):
+    match_request = match_request_for_user(request.user, pk)
+    try:
+        matching.match_request_cancel(request=match_request, by=request.user)
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, "Request cancelled.")
+    return redirect("match-requests")

@@ -105,6 +105,26 @@ def outbox_session_rescheduled(*, session: Session, previous_interviewer: User, 
     _write(rows + _reminders(session, now))
 
 
+def outbox_match_found(*, request, session: Session, now: datetime) -> None:
+    row = _owe(session, MessageKind.MATCH_FOUND, [session.candidate], due_at=now)[0]
+    row.match_request = request
+    _write([row])
+
+
+def outbox_request_expired(*, request, now: datetime) -> None:
+    _write(
+        [
+            OutboxMessage(
+                recipient=request.candidate,
+                kind=MessageKind.REQUEST_EXPIRED,
+                match_request=request,
+                due_at=now,
+                next_attempt_at=now,
+            )
+        ]
+    )
+
+
 def outbox_session_completed(*, session: Session) -> None:
     """The interviewer is asked for the rubric at the end, and reminded 48 hours later."""
     _write(
@@ -127,6 +147,8 @@ def outbox_evaluation_submitted(*, session: Session, now: datetime) -> None:
 
 def _still_owed(message: OutboxMessage) -> bool:
     session = message.session
+    if session is None:
+        return True
     if message.kind in REMINDERS:
         return session.status == SessionStatus.SCHEDULED and session.sequence == message.sequence
     if message.kind in (MessageKind.RUBRIC_DUE, MessageKind.RUBRIC_OVERDUE):
@@ -143,14 +165,18 @@ def message_render(message: OutboxMessage) -> EmailMultiAlternatives:
     context = {
         "message": message,
         "session": session,
+        "match_request": message.match_request,
         "recipient": recipient,
-        "role": session.role_of(recipient) or "interviewer",
-        "other": session.other_party(recipient),
-        "session_url": f"{settings.SITE_URL}/sessions/{session.pk}/",
         "site_url": settings.SITE_URL,
-        "rubric_url": f"{settings.SITE_URL}/sessions/{session.pk}/evaluation/",
-        "rubric_due": session.end + RUBRIC_OVERDUE_AFTER,
     }
+    if session is not None:
+        context.update(
+            role=session.role_of(recipient) or "interviewer",
+            other=session.other_party(recipient),
+            session_url=f"{settings.SITE_URL}/sessions/{session.pk}/",
+            rubric_url=f"{settings.SITE_URL}/sessions/{session.pk}/evaluation/",
+            rubric_due=session.end + RUBRIC_OVERDUE_AFTER,
+        )
     with timezone.override(ZoneInfo(recipient.time_zone)):
         subject = " ".join(render_to_string(f"emails/{message.kind}/subject.txt", context).split())
         text = render_to_string(f"emails/{message.kind}/body.txt", context)
@@ -190,7 +216,9 @@ def outbox_dispatch(*, now: datetime | None = None, limit: int = 1000) -> int:
                 # attempt per message per run, and no rescan of the rows already behind.
                 message = (
                     OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("recipient", "session__candidate", "session__interviewer")
+                    .select_related(
+                        "recipient", "session__candidate", "session__interviewer", "match_request"
+                    )
                     .filter(
                         sent_at__isnull=True,
                         withdrawn_at__isnull=True,

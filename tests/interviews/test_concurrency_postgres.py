@@ -10,6 +10,7 @@ from django.utils import timezone
 from config.errors import Conflict
 from interviews.models import OutboxMessage, Session
 from interviews.services.booking import session_book
+from interviews.services.matching import match_request_create, matching_round
 from interviews.services.notifications import outbox_dispatch
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
 
@@ -99,3 +100,40 @@ def test_two_dispatchers_at_once_send_every_message_exactly_once(mailoutbox):
     ids = [m.extra_headers["Message-ID"] for m in mailoutbox]
     assert len(ids) == len(set(ids)) == owed
     assert OutboxMessage.objects.filter(kind="booking_confirmation", sent_at__isnull=True).count() == 0
+
+
+def _race_round_and_booking(slot, direct) -> list:
+    barrier, outcomes = threading.Barrier(2), []
+
+    def round_():
+        barrier.wait()
+        outcomes.append(matching_round()["booked"])
+        connection.close()
+
+    def book():
+        barrier.wait()
+        try:
+            session_book(candidate=direct, slot_id=slot.pk)
+            outcomes.append("direct")
+        except Conflict:
+            outcomes.append("refused")
+        connection.close()
+
+    threads = [threading.Thread(target=round_), threading.Thread(target=book)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_a_round_racing_a_direct_booking_never_double_books():
+    for attempt in range(5):
+        start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=3, hours=attempt)
+        slot = SlotFactory(interviewer=InterviewerFactory(), start=start)
+        match_request_create(
+            candidate=UserFactory(), windows=[(start - timedelta(hours=1), start + timedelta(hours=2))]
+        )
+        outcomes = _race_round_and_booking(slot, UserFactory())
+        assert Session.objects.filter(slot=slot).count() == 1, outcomes
+        assert sorted(map(str, outcomes)) in (["0", "direct"], ["1", "refused"]), outcomes

@@ -1,0 +1,253 @@
+"""Match requests and the matching round that books them."""
+
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch, Q
+from django.utils import timezone
+
+from accounts.models import CompanyType, Level, User
+from config.errors import Conflict
+from interviews.matching import Assignment, Offer, Request, solve_optimal
+from interviews.models import (
+    MAX_OPEN_REQUESTS,
+    MAX_WINDOWS,
+    MIN_NOTICE,
+    SESSION_LENGTH,
+    MatchRequest,
+    MatchRequestStatus,
+    MatchWindow,
+    RoundLease,
+)
+from interviews.selectors import active_sessions, open_slots
+from interviews.services.availability import HORIZON_DAYS
+from interviews.services.booking import session_book
+from interviews.services.notifications import outbox_match_found, outbox_request_expired
+from interviews.timeslots import week_key
+from rubrics.selectors import interviewer_reputation
+
+ROUND_LEASE = timedelta(minutes=10)
+
+
+def match_request_create(
+    *,
+    candidate: User,
+    windows: list[tuple[datetime, datetime]],
+    target_level: str | None = None,
+    company_type: str | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> MatchRequest:
+    """Ask for a match inside one or more windows (stored in UTC).
+
+    Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for)
+    and fit a whole session; a candidate has at most 3 open requests.
+    """
+    now = now or timezone.now()
+    target_level = target_level or candidate.target_level
+    company_type = company_type or candidate.target_company_type
+    errors = {}
+    if target_level not in Level.values:
+        errors["target_level"] = "Choose the level you are aiming for."
+    if company_type not in CompanyType.values:
+        errors["company_type"] = "Choose the kind of company you are aiming for."
+    if not windows:
+        errors["windows"] = "Give at least one time window that suits you."
+    elif len(windows) > MAX_WINDOWS:
+        errors["windows"] = f"Give at most {MAX_WINDOWS} windows."
+    else:
+        for start, end in windows:
+            if end <= now + MIN_NOTICE:
+                errors["windows"] = "A window is in the past (or within the next 2 hours)."
+            elif end - max(start, now + MIN_NOTICE) < SESSION_LENGTH:
+                errors["windows"] = "Each window must fit a whole 60-minute session, from 2 hours from now."
+            elif start > now + timedelta(days=HORIZON_DAYS):
+                errors["windows"] = "Windows can be at most 4 weeks ahead."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=candidate.pk).first()
+        if candidate.match_requests.filter(status=MatchRequestStatus.OPEN).count() >= MAX_OPEN_REQUESTS:
+            raise ValidationError(f"You already have {MAX_OPEN_REQUESTS} open requests: cancel one first.")
+        request = MatchRequest.objects.create(
+            candidate=candidate,
+            target_level=target_level,
+            company_type=company_type,
+            note=(note or "").strip(),
+            created_at=now,
+        )
+        MatchWindow.objects.bulk_create(
+            MatchWindow(request=request, start=s, end=e) for s, e in sorted(windows)
+        )
+    return request
+
+
+def match_request_cancel(*, request: MatchRequest, by: User, now: datetime | None = None) -> MatchRequest:
+    with transaction.atomic():
+        request = MatchRequest.objects.select_for_update().get(pk=request.pk)
+        if request.candidate_id != by.pk:
+            raise ValidationError("Only the candidate can cancel this request.")
+        if request.status != MatchRequestStatus.OPEN:
+            raise Conflict(f"This request is already {request.get_status_display().lower()}.")
+        request.status = MatchRequestStatus.CANCELLED
+        request.closed_at = now or timezone.now()
+        request.save(update_fields=["status", "closed_at"])
+    return request
+
+
+def matching_round(*, now: datetime | None = None) -> dict:
+    """One round: expire requests whose windows have passed, solve one min-cost flow over every
+    open request and the open slots inside their windows, and book each chosen pair through
+    the booking service (a slot taken meanwhile is skipped). Single-flight: a round that finds
+    another one running returns at once.
+    """
+    now = now or timezone.now()
+    if not _acquire_lease(now):
+        return {"skipped": True}
+    try:
+        expired = _expire(now)
+        requests, offers, capacity, users = _problem(now)
+        assignment = solve_optimal(requests, offers, capacity)
+        booked = _book(assignment, users, now)
+    finally:
+        RoundLease.objects.filter(pk=1).update(held_until=None)
+    return {
+        "skipped": False,
+        "expired": expired,
+        "requests": len(requests),
+        "slots": len(offers),
+        "chosen": assignment.matched,
+        "booked": booked,
+        "total_cost": assignment.total_cost,
+    }
+
+
+def _acquire_lease(now: datetime) -> bool:
+    RoundLease.objects.get_or_create(pk=1)
+    free = Q(held_until__isnull=True) | Q(held_until__lt=now)
+    return RoundLease.objects.filter(free, pk=1).update(held_until=now + ROUND_LEASE) == 1
+
+
+def _expire(now: datetime) -> int:
+    """Requests with no window left that could still hold a session get a notice."""
+    last_chance = now + MIN_NOTICE + SESSION_LENGTH
+    count = 0
+    stale = (
+        MatchRequest.objects.filter(status=MatchRequestStatus.OPEN)
+        .annotate(last_end=Max("windows__end"))
+        .filter(last_end__lt=last_chance)
+        .select_related("candidate")
+    )
+    for request in stale:
+        with transaction.atomic():
+            if MatchRequest.objects.filter(pk=request.pk, status=MatchRequestStatus.OPEN).update(
+                status=MatchRequestStatus.EXPIRED, closed_at=now
+            ):
+                outbox_request_expired(request=request, now=now)
+                count += 1
+    return count
+
+
+def _problem(now: datetime):
+    open_requests = list(
+        MatchRequest.objects.filter(status=MatchRequestStatus.OPEN)
+        .select_related("candidate")
+        .prefetch_related(Prefetch("windows", queryset=MatchWindow.objects.order_by("start")))
+    )
+    if not open_requests:
+        return [], [], {}, {}
+    earliest = now + MIN_NOTICE
+    latest = max(w.end for r in open_requests for w in r.windows.all())
+    slots = list(
+        open_slots()
+        .filter(
+            start__gte=earliest,
+            start__lt=latest,
+            interviewer__is_interviewer=True,
+            interviewer__is_active=True,
+        )
+        .values_list(
+            "pk",
+            "interviewer_id",
+            "start",
+            "end",
+            "interviewer__interviewer_level",
+            "interviewer__company_experience",
+            "interviewer__time_zone",
+            "interviewer__sessions_per_week",
+        )
+    )
+    interviewer_ids = {row[1] for row in slots}
+    zones = {row[1]: ZoneInfo(row[6]) for row in slots}
+    seats = {row[1]: row[7] or 0 for row in slots}
+    load = Counter(
+        (interviewer_id, week_key(start, zones[interviewer_id]))
+        for interviewer_id, start in active_sessions()
+        .filter(
+            interviewer_id__in=interviewer_ids,
+            start__gte=earliest - timedelta(days=7),
+            start__lt=latest + timedelta(days=7),
+        )
+        .values_list("interviewer_id", "start")
+    )
+    candidate_ids = {r.candidate_id for r in open_requests}
+    pairings = Counter(
+        active_sessions()
+        .filter(candidate_id__in=candidate_ids, interviewer_id__in=interviewer_ids)
+        .values_list("candidate_id", "interviewer_id")
+    )
+    reputation = interviewer_reputation(interviewer_ids)
+
+    offers = []
+    capacity = {}
+    for pk, interviewer_id, start, end, level, experience, _, _ in slots:
+        week = week_key(start, zones[interviewer_id])
+        capacity[(interviewer_id, week)] = max(0, seats[interviewer_id] - load[(interviewer_id, week)])
+        rating = reputation.get(interviewer_id, (None, 0))[0]
+        offers.append(Offer(pk, interviewer_id, start, end, level, experience, week, rating))
+    requests = [
+        Request(
+            id=r.pk,
+            candidate_id=r.candidate_id,
+            target_level=r.target_level,
+            company_type=r.company_type,
+            windows=tuple((w.start, w.end) for w in r.windows.all()),
+            waited_hours=(now - r.created_at).total_seconds() / 3600,
+            pairings={i: n for (c, i), n in pairings.items() if c == r.candidate_id},
+        )
+        for r in open_requests
+    ]
+    users = {r.pk: r.candidate for r in open_requests}
+    return requests, offers, capacity, users
+
+
+def _book(assignment: Assignment, users: dict[int, User], now: datetime) -> int:
+    booked = 0
+    for pair in sorted(assignment.pairs, key=lambda p: -p.request.waited_hours):
+        try:
+            with transaction.atomic():
+                request = (
+                    MatchRequest.objects.select_for_update()
+                    .filter(pk=pair.request.id, status=MatchRequestStatus.OPEN)
+                    .first()
+                )
+                if request is None:  # cancelled meanwhile
+                    continue
+                session = session_book(
+                    candidate=users[request.pk],
+                    slot_id=pair.offer.id,
+                    target_level=request.target_level,
+                    company_type=request.company_type,
+                    now=now,
+                )
+                request.status, request.session, request.closed_at = MatchRequestStatus.MATCHED, session, now
+                request.match_costs = pair.breakdown
+                request.save(update_fields=["status", "session", "closed_at", "match_costs"])
+                outbox_match_found(request=request, session=session, now=now)
+                booked += 1
+        except (Conflict, ValidationError):
+            continue  # the slot or a person was taken meanwhile: the request waits for the next round
+    return booked
