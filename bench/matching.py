@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/matching.py --round
 
 A seeded synthetic instance: 10,000 requests and 20,000 slots over four weeks, demand skewed to
-evenings and weekends, 1-2 windows of 1.5-2.5 hours per request. Scenario "ample": interviewers
+evenings and weekends, 1-2 windows of 1 to 2 hours per request. Scenario "ample": interviewers
 take up to 10 sessions a week; scenario "scarce": 2 a week, below demand. For each, matched
 count, total cost and time (median of 5, pair generation included) of first-come
 first-available, first-come best-fit and the optimal min-cost flow. `--round` times a whole
@@ -41,8 +41,8 @@ def synthetic(seed: int, n_requests: int, n_slots: int, weekly_capacity: int):
     rng = random.Random(seed)
     n_interviewers = n_slots // 40
     interviewers = [
-        (1_000_000 + i, rng.choices(LEVELS, weights=[2, 4, 4])[0], rng.choice(["faang", "startup", "both", "both"]),
-         rng.choice([None, rng.uniform(3, 5)]))
+        (1_000_000 + i, rng.choices(LEVELS, weights=[2, 4, 4])[0],
+         rng.choice(["faang", "startup", "both", "both"]), rng.choice([None, rng.uniform(3, 5)]))
         for i in range(n_interviewers)
     ]  # fmt: skip
     offers, seen = [], set()
@@ -59,13 +59,13 @@ def synthetic(seed: int, n_requests: int, n_slots: int, weekly_capacity: int):
     requests = []
     for r in range(n_requests):
         windows = []
-        for _ in range(rng.choice([1, 1, 2])):
+        for _ in range(rng.choice([1, 1, 1, 2])):
             day, hour = _hour(rng, 0.75)
             start = BASE + timedelta(days=day, hours=hour)
-            windows.append((start, start + timedelta(minutes=rng.choice([90, 120, 150]))))
+            windows.append((start, start + timedelta(minutes=rng.choice([60, 60, 90]))))
         pairings = {rng.choice(interviewers)[0]: 1} if rng.random() < 0.1 else {}
-        requests.append(Request(r, r, rng.choices(LEVELS, weights=[3, 4, 3])[0], rng.choice(["faang", "startup"]),
-                                tuple(windows), rng.uniform(0, 200), pairings))  # fmt: skip
+        level, company = rng.choices(LEVELS, weights=[3, 4, 3])[0], rng.choice(["faang", "startup"])
+        requests.append(Request(r, r, level, company, tuple(windows), rng.uniform(0, 200), pairings))
     return requests, offers, capacity
 
 
@@ -80,7 +80,7 @@ def compare(seed: int, rounds: int) -> dict:
     report = {}
     for scenario, weekly in (("ample", 10), ("scarce", 2)):
         requests, offers, capacity = synthetic(seed, 10_000, 20_000, weekly)
-        fitting = len(candidate_pairs(requests, offers)) / len(requests)
+        fitting = candidate_pairs(requests, offers)[0].size / len(requests)
         rows = {}
         for name, solver in (
             ("first-come first-available", solve_first_available),
@@ -112,12 +112,17 @@ def whole_round(n_requests: int, seed: int) -> dict:
     requests, offers, _ = synthetic(seed, n_requests, n_requests * 2, 10)
     shift = (timezone.now() + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0) - BASE
     shift -= timedelta(days=shift.days % 7)  # keep weekdays
-    ids = sorted({o.interviewer_id for o in offers})
+    first_offer = {}
+    for offer in offers:
+        first_offer.setdefault(offer.interviewer_id, offer)
+    ids = sorted(first_offer)
     interviewers = User.objects.bulk_create(
-        User(email=f"i{i}@example.com", display_name=f"I{i}", time_zone="UTC", current_level="L5", target_level="L5",
-             target_company_type="faang", is_interviewer=True, interviewer_level=o.interviewer_level,
-             company_experience=o.company_experience, sessions_per_week=10, onboarded_at=timezone.now())
-        for i, o in ((i, next(o for o in offers if o.interviewer_id == i)) for i in ids)
+        User(email=f"i{i}@example.com", display_name=f"I{i}", time_zone="UTC", current_level="L5",
+             target_level="L5", target_company_type="faang", is_interviewer=True,
+             interviewer_level=first_offer[i].interviewer_level,
+             company_experience=first_offer[i].company_experience, sessions_per_week=10,
+             onboarded_at=timezone.now())
+        for i in ids
     )  # fmt: skip
     by_id = dict(zip(ids, interviewers, strict=True))
     Slot.objects.bulk_create(

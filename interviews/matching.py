@@ -8,8 +8,6 @@ solve_max_flow_with_min_cost matches the most requests first, then at the least 
 The greedy first-come baselines (for bench/matching.py) use the same costs.
 """
 
-from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -88,25 +86,81 @@ def pair_cost(request: Request, offer: Offer) -> dict | None:
     return costs
 
 
-def candidate_pairs(requests: list[Request], offers: list[Offer]) -> list[tuple[int, int, dict]]:
-    """Every fitting (request index, offer index, breakdown), found by time-window lookup."""
-    by_start = sorted(range(len(offers)), key=lambda i: offers[i].start)
-    starts = [offers[i].start for i in by_start]
-    pairs = []
+_LEVEL = {"L3": 0, "L4": 1, "L5": 2}
+_GAP_COST = np.array(
+    [LEVEL_WEIGHT * level_fit_cost(interviewer_level=i, target_level="L3") for i in ("L3", "L4", "L5")]
+)
+
+
+class _OfferArrays:
+    """The offers as sorted numpy columns, for fast window lookup and vectorised costs."""
+
+    def __init__(self, offers: list[Offer]):
+        self.order = np.argsort(np.array([o.start.timestamp() for o in offers]), kind="stable")
+        sorted_offers = [offers[i] for i in self.order]
+        self.start = np.array([o.start.timestamp() for o in sorted_offers])
+        self.end = np.array([o.end.timestamp() for o in sorted_offers])
+        self.level = np.array([_LEVEL[o.interviewer_level] for o in sorted_offers])
+        self.experience = np.array([o.company_experience for o in sorted_offers])
+        self.interviewer = np.array([o.interviewer_id for o in sorted_offers])
+        self.rating_cost = np.array(
+            [round(RATING_WEIGHT * (5 - (o.rating if o.rating is not None else 3.5))) for o in sorted_offers]
+        )
+
+
+def candidate_pairs(
+    requests: list[Request], offers: list[Offer]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every fitting (request index, offer index, total cost), as three arrays.
+
+    Costs are the same as pair_cost's totals, computed a request at a time over the offers
+    inside its windows.
+    """
+    if not offers or not requests:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, empty
+    table = _OfferArrays(offers)
+    r_parts, o_parts, c_parts = [], [], []
     for r, request in enumerate(requests):
-        seen = set()
-        for window_start, window_end in request.windows:
-            for position in range(bisect_left(starts, window_start), len(starts)):
-                o = by_start[position]
-                if offers[o].start >= window_end:
-                    break
-                if o in seen:
-                    continue
-                breakdown = pair_cost(request, offers[o])
-                if breakdown is not None:
-                    seen.add(o)
-                    pairs.append((r, o, breakdown))
-    return pairs
+        spans = [
+            np.arange(
+                np.searchsorted(table.start, start.timestamp(), "left"),
+                np.searchsorted(table.start, end.timestamp(), "left"),
+            )
+            for start, end in request.windows
+        ]
+        idx = np.unique(np.concatenate(spans)) if len(spans) > 1 else spans[0]
+        if not idx.size:
+            continue
+        window_ok = np.zeros(idx.size, dtype=bool)
+        for start, end in request.windows:
+            window_ok |= (table.start[idx] >= start.timestamp()) & (table.end[idx] <= end.timestamp())
+        gap = table.level[idx] - _LEVEL[request.target_level]
+        experience = table.experience[idx]
+        ok = (
+            window_ok
+            & (gap >= 0)
+            & ((experience == request.company_type) | (experience == "both"))
+            & (table.interviewer[idx] != request.candidate_id)
+        )
+        idx, gap, experience = idx[ok], gap[ok], experience[ok]
+        if not idx.size:
+            continue
+        cost = (
+            _GAP_COST[gap]
+            + np.where(experience == request.company_type, 0, SPECIALIST_BONUS)
+            + table.rating_cost[idx]
+            + round(WAIT_CAP_HOURS - min(request.waited_hours, WAIT_CAP_HOURS))
+        )
+        if request.pairings:
+            cost = cost + REPEAT_COST * np.array([request.pairings.get(i, 0) for i in table.interviewer[idx]])
+        r_parts.append(np.full(idx.size, r))
+        o_parts.append(table.order[idx])
+        c_parts.append(cost)
+    if not r_parts:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, empty
+    return np.concatenate(r_parts), np.concatenate(o_parts), np.concatenate(c_parts).astype(np.int64)
 
 
 def _load_cost(k: int) -> int:
@@ -115,106 +169,111 @@ def _load_cost(k: int) -> int:
 
 def solve_optimal(requests: list[Request], offers: list[Offer], capacity: dict[tuple, int]) -> Assignment:
     """Most requests matched, then the least total cost (pairs plus load spread)."""
-    pairs = candidate_pairs(requests, offers)
-    if not pairs:
+    pair_r, pair_o, pair_c = candidate_pairs(requests, offers)
+    if not pair_r.size:
         return Assignment([], 0)
-    weeks = sorted({(offers[o].interviewer_id, offers[o].week) for _, o, _ in pairs})
-    week_index = {key: i for i, key in enumerate(weeks)}
-    candidates = sorted({request.candidate_id for request in requests})
-    candidate_index = {c: i for i, c in enumerate(candidates)}
-    n_req, n_off, n_week = len(requests), len(offers), len(weeks)
+    used_offers = np.unique(pair_o)
+    week_keys = sorted({(offers[o].interviewer_id, offers[o].week) for o in used_offers.tolist()})
+    week_index = {key: i for i, key in enumerate(week_keys)}
+    candidate_ids = sorted({request.candidate_id for request in requests})
+    candidate_index = {c: i for i, c in enumerate(candidate_ids)}
+    n_req, n_off, n_week = len(requests), len(offers), len(week_keys)
     source, sink = 0, 1
+    req_base, off_base, week_base, cand_base = 2, 2 + n_req, 2 + n_req + n_off, 2 + n_req + n_off + n_week
 
-    def req_node(r):
-        return 2 + r
+    used_requests = np.unique(pair_r)
+    request_candidate = np.array([candidate_index[requests[r].candidate_id] for r in used_requests.tolist()])
+    used_candidates = np.unique(request_candidate)
+    offer_week = np.array(
+        [week_index[(offers[o].interviewer_id, offers[o].week)] for o in used_offers.tolist()]
+    )
+    seats = [(w, k) for key, w in week_index.items() for k in range(capacity.get(key, 0))]
+    seat_week = np.array([w for w, _ in seats], dtype=np.int64)
+    seat_cost = np.array([_load_cost(k) for _, k in seats], dtype=np.int64)
 
-    def off_node(o):
-        return 2 + n_req + o
-
-    def week_node(w):
-        return 2 + n_req + n_off + w
-
-    def candidate_node(c):
-        return 2 + n_req + n_off + n_week + c
-
-    tails, heads, caps, costs = [], [], [], []
-
-    def arcs(t, h, c, cost):
-        tails.append(t), heads.append(h), caps.append(c), costs.append(cost)
-
-    used_requests = sorted({r for r, _, _ in pairs})
-    used_offers = sorted({o for _, o, _ in pairs})
-    for c in sorted({candidate_index[requests[r].candidate_id] for r in used_requests}):
-        arcs(source, candidate_node(c), 1, 0)
-    for r in used_requests:
-        arcs(candidate_node(candidate_index[requests[r].candidate_id]), req_node(r), 1, 0)
-    first_pair_arc = len(tails)
-    for r, o, breakdown in pairs:
-        arcs(req_node(r), off_node(o), 1, breakdown["total"])
-    for o in used_offers:
-        arcs(off_node(o), week_node(week_index[(offers[o].interviewer_id, offers[o].week)]), 1, 0)
-    for (interviewer_id, week), w in week_index.items():
-        for k in range(capacity.get((interviewer_id, week), 0)):
-            arcs(week_node(w), sink, 1, _load_cost(k))
+    tails = np.concatenate([
+        np.full(used_candidates.size, source),
+        cand_base + request_candidate,
+        req_base + pair_r,
+        off_base + used_offers,
+        week_base + seat_week,
+    ])  # fmt: skip
+    heads = np.concatenate([
+        cand_base + used_candidates,
+        req_base + used_requests,
+        off_base + pair_o,
+        week_base + offer_week,
+        np.full(len(seats), sink),
+    ])  # fmt: skip
+    costs = np.concatenate([
+        np.zeros(used_candidates.size + used_requests.size, dtype=np.int64),
+        pair_c,
+        np.zeros(used_offers.size, dtype=np.int64),
+        seat_cost,
+    ])  # fmt: skip
+    first_pair_arc = used_candidates.size + used_requests.size
 
     flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32),
-        np.array(heads, dtype=np.int32),
-        np.array(caps, dtype=np.int64),
-        np.array(costs, dtype=np.int64),
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), np.ones(tails.size, dtype=np.int64), costs
     )
     # The source offers a unit per candidate; solve_max_flow_with_min_cost sends as much of it
     # as the network carries (the most matches), at the least cost.
-    n_candidates = len({requests[r].candidate_id for r in used_requests})
-    flow.set_node_supply(source, n_candidates)
-    flow.set_node_supply(sink, -n_candidates)
+    flow.set_node_supply(source, int(used_candidates.size))
+    flow.set_node_supply(sink, -int(used_candidates.size))
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
+    pair_flows = flow.flows(arcs[first_pair_arc : first_pair_arc + pair_r.size])
     chosen = [
-        Pair(requests[r], offers[o], breakdown["total"], breakdown)
-        for index, (r, o, breakdown) in enumerate(pairs)
-        if flow.flow(first_pair_arc + index) > 0
+        _pair(requests[r], offers[o])
+        for r, o in zip(pair_r[pair_flows > 0].tolist(), pair_o[pair_flows > 0].tolist(), strict=True)
     ]
     return Assignment(chosen, flow.optimal_cost())
 
 
-def _greedy(requests, offers, capacity, choose) -> Assignment:
-    pairs_by_request = defaultdict(list)
-    for r, o, breakdown in candidate_pairs(requests, offers):
-        pairs_by_request[r].append((o, breakdown))
-    taken, load, chosen, total, served = set(), defaultdict(int), [], 0, set()
+def _pair(request: Request, offer: Offer) -> Pair:
+    breakdown = pair_cost(request, offer)
+    return Pair(request, offer, breakdown["total"], breakdown)
+
+
+def _greedy(requests, offers, capacity, prefer_cheapest: bool) -> Assignment:
+    pair_r, pair_o, pair_c = candidate_pairs(requests, offers)
+    order = np.argsort(pair_r, kind="stable")
+    pair_r, pair_o, pair_c = pair_r[order], pair_o[order], pair_c[order]
+    bounds = np.searchsorted(pair_r, np.arange(len(requests) + 1))
+    week_keys = sorted({(o.interviewer_id, o.week) for o in offers})
+    week_index = {key: i for i, key in enumerate(week_keys)}
+    offer_week = np.array([week_index[(o.interviewer_id, o.week)] for o in offers], dtype=np.int64)
+    offer_start = np.array([o.start.timestamp() for o in offers], dtype=float)
+    seats = np.array([capacity.get(key, 0) for key in week_keys], dtype=np.int64)
+    load = np.zeros(len(week_keys), dtype=np.int64)
+    taken = np.zeros(len(offers), dtype=bool)
+    served, chosen, total = set(), [], 0
     # First come, first served: the longest-waiting request picks first.
     for r in sorted(range(len(requests)), key=lambda i: -requests[i].waited_hours):
         if requests[r].candidate_id in served:
             continue
-        options = [
-            (o, b)
-            for o, b in pairs_by_request[r]
-            if o not in taken
-            and load[(offers[o].interviewer_id, offers[o].week)]
-            < capacity.get((offers[o].interviewer_id, offers[o].week), 0)
-        ]
-        if not options:
+        options, costs = pair_o[bounds[r] : bounds[r + 1]], pair_c[bounds[r] : bounds[r + 1]]
+        free = ~taken[options] & (load[offer_week[options]] < seats[offer_week[options]])
+        if not free.any():
             continue
-        o, breakdown = choose(options)
-        key = (offers[o].interviewer_id, offers[o].week)
-        total += breakdown["total"] + _load_cost(load[key])
-        load[key] += 1
-        taken.add(o)
+        options, costs = options[free], costs[free]
+        best = int(np.argmin(costs) if prefer_cheapest else np.argmin(offer_start[options]))
+        o = int(options[best])
+        total += int(costs[best]) + _load_cost(int(load[offer_week[o]]))
+        load[offer_week[o]] += 1
+        taken[o] = True
         served.add(requests[r].candidate_id)
-        chosen.append(Pair(requests[r], offers[o], breakdown["total"], breakdown))
+        chosen.append(_pair(requests[r], offers[o]))
     return Assignment(chosen, total)
 
 
 def solve_first_available(requests, offers, capacity) -> Assignment:
     """Baseline: each request, in arrival order, takes the earliest slot that fits."""
-    return _greedy(
-        requests, offers, capacity, lambda options: min(options, key=lambda ob: offers[ob[0]].start)
-    )
+    return _greedy(requests, offers, capacity, prefer_cheapest=False)
 
 
 def solve_first_best_fit(requests, offers, capacity) -> Assignment:
     """Baseline: each request, in arrival order, takes the cheapest slot that fits."""
-    return _greedy(requests, offers, capacity, lambda options: min(options, key=lambda ob: ob[1]["total"]))
+    return _greedy(requests, offers, capacity, prefer_cheapest=True)
