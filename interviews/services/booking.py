@@ -35,7 +35,7 @@ def session_book(
     in two overlapping sessions: the database enforces it too, and a lost race is a Conflict.
     """
     now = now or timezone.now()
-    target_level, company_type = _target(candidate, target_level, company_type)
+    target_level, company_type = target_resolve(candidate, target_level, company_type)
     try:
         with transaction.atomic():
             slot, interviewer, candidate = _lock(slot_id, candidate)
@@ -128,7 +128,8 @@ def question_assign(*, candidate: User, target_level: str, company_type: str) ->
     return question
 
 
-def _target(candidate: User, target_level: str | None, company_type: str | None) -> tuple[str, str]:
+def target_resolve(candidate: User, target_level: str | None, company_type: str | None) -> tuple[str, str]:
+    """The target asked for, or the candidate's profile's; an unknown one is a ValidationError."""
     target_level = target_level or candidate.target_level
     company_type = company_type or candidate.target_company_type
     errors = {}

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
-from accounts.models import CompanyType, Level, User
+from accounts.models import User
 from config.errors import Conflict
 from interviews.matching import Assignment, Offer, Request, solve_optimal
 from interviews.models import (
@@ -24,7 +24,7 @@ from interviews.models import (
 )
 from interviews.selectors import active_sessions, open_slots
 from interviews.services.availability import HORIZON_DAYS
-from interviews.services.booking import session_book
+from interviews.services.booking import session_book, target_resolve
 from interviews.services.notifications import outbox_match_found, outbox_request_expired
 from interviews.timeslots import week_key
 from rubrics.selectors import interviewer_reputation
@@ -47,13 +47,8 @@ def match_request_create(
     and fit a whole session; a candidate has at most 3 open requests.
     """
     now = now or timezone.now()
-    target_level = target_level or candidate.target_level
-    company_type = company_type or candidate.target_company_type
+    target_level, company_type = target_resolve(candidate, target_level, company_type)
     errors = {}
-    if target_level not in Level.values:
-        errors["target_level"] = "Choose the level you are aiming for."
-    if company_type not in CompanyType.values:
-        errors["company_type"] = "Choose the kind of company you are aiming for."
     if not windows:
         errors["windows"] = "Give at least one time window that suits you."
     elif len(windows) > MAX_WINDOWS:
