@@ -224,3 +224,35 @@ def test_message_kinds_all_have_their_three_templates():
     for kind in MessageKind.values:
         for part in ("subject.txt", "body.txt", "body.html"):
             assert (ROOT / "templates" / "emails" / kind / part).exists(), (kind, part)
+
+
+@pytest.mark.parametrize("kind", MessageKind.values)
+def test_every_message_kind_renders_for_its_recipient_in_their_zone(session, candidate, interviewer, kind):
+    from interviews.models import MatchRequest
+    from interviews.services.notifications import message_render
+
+    recipient = interviewer if kind in ("rubric_due", "rubric_overdue") else candidate
+    if kind == "cancellation":
+        session_cancel(session=session, by=interviewer, reason="Called away to a launch.")
+        session.refresh_from_db()
+    match_request = MatchRequest.objects.create(candidate=candidate, target_level="L4", company_type="faang")
+    message = OutboxMessage.objects.create(
+        recipient=recipient,
+        kind=kind,
+        session=None if kind == "request_expired" else session,
+        match_request=match_request if kind in ("match_found", "request_expired") else None,
+        due_at=timezone.now(),
+        next_attempt_at=timezone.now(),
+        sequence=99,
+    )
+    email = message_render(message)
+    assert email.to == [recipient.email] and email.subject and "\n" not in email.subject
+    html = email.alternatives[0][0]
+    assert recipient.name in email.body and recipient.name in html
+    if kind != "request_expired":
+        local = session.start.astimezone(recipient.zone)
+        assert f"{local:%A %-d %B}" in email.body
+        if kind != "feedback_ready":
+            assert f"{local:%H:%M}" in email.body and recipient.time_zone in email.body
+    if kind == "cancellation":
+        assert "Called away to a launch." in email.body and "cancelled by Ivan Test" in email.body
