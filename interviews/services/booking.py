@@ -1,18 +1,24 @@
 """Booking and rescheduling: the one path by which a session gets a slot."""
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import CompanyType, Level, User
 from config.errors import Conflict
 from interviews.compatibility import fit_problem
 from interviews.models import ACTIVE_STATUSES, MIN_NOTICE, Question, Session, SessionStatus, Slot
-from interviews.services.notifications import outbox_session_booked, outbox_session_rescheduled
+from interviews.selectors import active_sessions
+from interviews.services.notifications import (
+    outbox_session_booked,
+    outbox_session_rescheduled,
+    outbox_sessions_booked,
+)
 from interviews.timeslots import week_bounds
 
 SLOT_TAKEN = "This slot was just taken. Pick another one."
@@ -208,6 +214,14 @@ def _check(
     now: datetime,
     moving: Session | None = None,
 ) -> None:
+    _check_slot(slot=slot, interviewer=interviewer, candidate=candidate, target_level=target_level,
+                company_type=company_type, now=now)  # fmt: skip
+    week_start, week_end = week_bounds(slot.start, ZoneInfo(interviewer.time_zone))
+    _check_counts(interviewer, **_conflicts(slot, interviewer, candidate, week_start, week_end, moving))
+
+
+def _check_slot(*, slot, interviewer, candidate, target_level, company_type, now) -> None:
+    """The rules that need only the slot and the two people."""
     if slot.start <= now:
         raise ValidationError({"slot": "This slot is in the past."})
     if slot.start < now + MIN_NOTICE:
@@ -220,13 +234,83 @@ def _check(
     if slot.is_withdrawn:
         raise Conflict(SLOT_TAKEN)
 
-    week_start, week_end = week_bounds(slot.start, ZoneInfo(interviewer.time_zone))
-    found = _conflicts(slot, interviewer, candidate, week_start, week_end, moving)
-    if found["taken"] or found["interviewer_busy"]:
+
+def _check_counts(interviewer, *, taken, week_load, candidate_busy, interviewer_busy) -> None:
+    """The rules over other active sessions, given their counts."""
+    if taken or interviewer_busy:
         raise Conflict(SLOT_TAKEN)
-    if found["candidate_busy"]:
+    if candidate_busy:
         raise Conflict("You already have a session at that time.")
-    if found["week_load"] >= interviewer.sessions_per_week:
+    if week_load >= interviewer.sessions_per_week:
         raise Conflict(
             f"{interviewer.name} has no sessions left that week. Pick another week or interviewer."
         )
+
+
+def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: datetime) -> dict[int, Session]:
+    """Book many (key, candidate, slot id, target level, company type) asks in the caller's
+    transaction, with the rules of session_book checked over rows read once (a handful of
+    queries for the whole batch). An ask that breaks a rule is skipped. Returns {key: session}.
+
+    Everyone involved is locked first, in id order, as session_book does, so no booking for
+    these people or slots can interleave; the database constraints still stand behind it.
+    """
+    slots = Slot.objects.in_bulk([slot_id for _, _, slot_id, _, _ in asks])
+    people = {c.pk for _, c, _, _, _ in asks} | {s.interviewer_id for s in slots.values()}
+    users = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=people).order_by("pk")}
+    if not slots:
+        return {}
+    low = min(s.start for s in slots.values()) - timedelta(days=7)
+    high = max(s.end for s in slots.values()) + timedelta(days=7)
+    booked = list(
+        active_sessions()
+        .filter(Q(slot_id__in=list(slots)) | Q(candidate_id__in=people) | Q(interviewer_id__in=people))
+        .filter(start__lt=high, end__gt=low)
+        .values_list("slot_id", "candidate_id", "interviewer_id", "start", "end")
+    )
+    questions = list(Question.objects.filter(is_active=True))
+    had = set(
+        Session.objects.filter(candidate_id__in=[c.pk for _, c, _, _, _ in asks])
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("candidate_id", "question_id")
+    )
+    created = {}
+    for key, candidate, slot_id, target_level, company_type in asks:
+        slot = slots.get(slot_id)
+        if slot is None:
+            continue
+        interviewer, candidate = users[slot.interviewer_id], users[candidate.pk]
+        week_start, week_end = week_bounds(slot.start, ZoneInfo(interviewer.time_zone))
+
+        def overlaps(row, person, slot=slot):
+            return row[3] < slot.end and row[4] > slot.start and person in (row[1], row[2])
+
+        try:
+            _check_slot(slot=slot, interviewer=interviewer, candidate=candidate, target_level=target_level,
+                        company_type=company_type, now=now)  # fmt: skip
+            _check_counts(
+                interviewer,
+                taken=sum(row[0] == slot.pk for row in booked),
+                week_load=sum(row[2] == interviewer.pk and week_start <= row[3] < week_end for row in booked),
+                candidate_busy=sum(overlaps(row, candidate.pk) for row in booked),
+                interviewer_busy=sum(overlaps(row, interviewer.pk) for row in booked),
+            )
+        except (ValidationError, Conflict):
+            continue
+        fitting = [
+            q for q in questions
+            if q.company_type == company_type and q.min_level <= target_level <= q.max_level
+        ]  # fmt: skip
+        fresh = [q for q in fitting if (candidate.pk, q.pk) not in had]
+        if not fitting:
+            continue
+        question = random.choice(fresh or fitting)
+        had.add((candidate.pk, question.pk))
+        booked.append((slot.pk, candidate.pk, interviewer.pk, slot.start, slot.end))
+        created[key] = Session(
+            candidate=candidate, interviewer=interviewer, slot=slot, start=slot.start, end=slot.end,
+            target_level=target_level, company_type=company_type, question=question,
+        )  # fmt: skip
+    Session.objects.bulk_create(created.values())
+    outbox_sessions_booked(sessions=list(created.values()), now=now)
+    return created

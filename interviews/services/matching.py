@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
@@ -24,8 +24,8 @@ from interviews.models import (
 )
 from interviews.selectors import active_sessions, open_slots
 from interviews.services.availability import HORIZON_DAYS
-from interviews.services.booking import session_book, target_resolve
-from interviews.services.notifications import outbox_match_found, outbox_request_expired
+from interviews.services.booking import sessions_book_many, target_resolve
+from interviews.services.notifications import outbox_matches_found, outbox_request_expired
 from interviews.timeslots import week_key
 from rubrics.selectors import interviewer_reputation
 
@@ -219,30 +219,51 @@ def _problem(now: datetime):
     return requests, offers, capacity, users
 
 
+BOOKING_CHUNK = 200
+
+
 def _book(assignment: Assignment, users: dict[int, User], now: datetime) -> int:
+    """Book the chosen pairs, longest-waiting first, a chunk per transaction through the booking
+    service's batch path; a pair whose slot or person was taken meanwhile is skipped and its
+    request waits for the next round."""
+    pairs = sorted(assignment.pairs, key=lambda p: -p.request.waited_hours)
     booked = 0
-    for pair in sorted(assignment.pairs, key=lambda p: -p.request.waited_hours):
+    for first in range(0, len(pairs), BOOKING_CHUNK):
+        chunk = pairs[first : first + BOOKING_CHUNK]
         try:
-            with transaction.atomic():
-                request = (
-                    MatchRequest.objects.select_for_update()
-                    .filter(pk=pair.request.id, status=MatchRequestStatus.OPEN)
-                    .first()
-                )
-                if request is None:  # cancelled meanwhile
-                    continue
-                session = session_book(
-                    candidate=users[request.pk],
-                    slot_id=pair.offer.id,
-                    target_level=request.target_level,
-                    company_type=request.company_type,
-                    now=now,
-                )
-                request.status, request.session, request.closed_at = MatchRequestStatus.MATCHED, session, now
-                request.match_costs = pair.breakdown
-                request.save(update_fields=["status", "session", "closed_at", "match_costs"])
-                outbox_match_found(request=request, session=session, now=now)
-                booked += 1
-        except (Conflict, ValidationError):
-            continue  # the slot or a person was taken meanwhile: the request waits for the next round
+            booked += _book_chunk(chunk, users, now)
+        except IntegrityError:  # a constraint caught what the checks did not: go one by one
+            booked += sum(_book_chunk([pair], users, now, quiet=True) for pair in chunk)
     return booked
+
+
+def _book_chunk(pairs, users: dict[int, User], now: datetime, quiet: bool = False) -> int:
+    try:
+        with transaction.atomic():
+            requests = {
+                r.pk: r
+                for r in MatchRequest.objects.select_for_update().filter(
+                    pk__in=[p.request.id for p in pairs], status=MatchRequestStatus.OPEN
+                )
+            }  # a request cancelled meanwhile drops out here
+            asks = [
+                (p.request.id, users[p.request.id], p.offer.id, requests[p.request.id].target_level,
+                 requests[p.request.id].company_type)
+                for p in pairs
+                if p.request.id in requests
+            ]  # fmt: skip
+            sessions = sessions_book_many(asks=asks, now=now)
+            costs = {p.request.id: p.breakdown for p in pairs}
+            matched = []
+            for request_id, session in sessions.items():
+                request = requests[request_id]
+                request.status, request.session, request.closed_at = MatchRequestStatus.MATCHED, session, now
+                request.match_costs = costs[request_id]
+                matched.append(request)
+            MatchRequest.objects.bulk_update(matched, ["status", "session", "closed_at", "match_costs"])
+            outbox_matches_found(requests=matched, now=now)
+            return len(matched)
+    except IntegrityError:
+        if quiet:
+            return 0
+        raise

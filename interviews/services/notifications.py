@@ -83,8 +83,15 @@ def _dispatch_soon() -> None:
 
 
 def outbox_session_booked(*, session: Session, now: datetime) -> None:
-    people = [session.candidate, session.interviewer]
-    _write(_owe(session, MessageKind.BOOKING_CONFIRMATION, people, due_at=now) + _reminders(session, now))
+    outbox_sessions_booked(sessions=[session], now=now)
+
+
+def outbox_sessions_booked(*, sessions: list[Session], now: datetime) -> None:
+    rows = []
+    for session in sessions:
+        people = [session.candidate, session.interviewer]
+        rows += _owe(session, MessageKind.BOOKING_CONFIRMATION, people, due_at=now) + _reminders(session, now)
+    _write(rows)
 
 
 def outbox_session_cancelled(*, session: Session, now: datetime) -> None:
@@ -105,10 +112,13 @@ def outbox_session_rescheduled(*, session: Session, previous_interviewer: User, 
     _write(rows + _reminders(session, now))
 
 
-def outbox_match_found(*, request, session: Session, now: datetime) -> None:
-    row = _owe(session, MessageKind.MATCH_FOUND, [session.candidate], due_at=now)[0]
-    row.match_request = request
-    _write([row])
+def outbox_matches_found(*, requests: list, now: datetime) -> None:
+    rows = []
+    for request in requests:
+        row = _owe(request.session, MessageKind.MATCH_FOUND, [request.session.candidate], due_at=now)[0]
+        row.match_request = request
+        rows.append(row)
+    _write(rows)
 
 
 def outbox_request_expired(*, request, now: datetime) -> None:
