@@ -1,6 +1,7 @@
 """Booking and rescheduling: the one path by which a session gets a slot."""
 
 import random
+from collections import defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -262,12 +263,23 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
         return {}
     low = min(s.start for s in slots.values()) - timedelta(days=7)
     high = max(s.end for s in slots.values()) + timedelta(days=7)
-    booked = list(
+    # What stands in the way, indexed: taken slots, each person's busy spans, each
+    # interviewer's session starts (for the weekly load).
+    taken, spans, starts = set(), defaultdict(list), defaultdict(list)
+
+    def hold(slot_id, candidate_id, interviewer_id, start, end):
+        taken.add(slot_id)
+        spans[candidate_id].append((start, end))
+        spans[interviewer_id].append((start, end))
+        starts[interviewer_id].append(start)
+
+    for row in (
         active_sessions()
         .filter(Q(slot_id__in=list(slots)) | Q(candidate_id__in=people) | Q(interviewer_id__in=people))
         .filter(start__lt=high, end__gt=low)
         .values_list("slot_id", "candidate_id", "interviewer_id", "start", "end")
-    )
+    ):
+        hold(*row)
     questions = list(Question.objects.filter(is_active=True))
     had = set(
         Session.objects.filter(candidate_id__in=[c.pk for _, c, _, _, _ in asks])
@@ -281,19 +293,15 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
             continue
         interviewer, candidate = users[slot.interviewer_id], users[candidate.pk]
         week_start, week_end = week_bounds(slot.start, ZoneInfo(interviewer.time_zone))
-
-        def overlaps(row, person, slot=slot):
-            return row[3] < slot.end and row[4] > slot.start and person in (row[1], row[2])
-
         try:
             _check_slot(slot=slot, interviewer=interviewer, candidate=candidate, target_level=target_level,
                         company_type=company_type, now=now)  # fmt: skip
             _check_counts(
                 interviewer,
-                taken=sum(row[0] == slot.pk for row in booked),
-                week_load=sum(row[2] == interviewer.pk and week_start <= row[3] < week_end for row in booked),
-                candidate_busy=sum(overlaps(row, candidate.pk) for row in booked),
-                interviewer_busy=sum(overlaps(row, interviewer.pk) for row in booked),
+                taken=slot_id in taken,
+                week_load=sum(week_start <= start < week_end for start in starts[interviewer.pk]),
+                candidate_busy=any(s < slot.end and e > slot.start for s, e in spans[candidate.pk]),
+                interviewer_busy=any(s < slot.end and e > slot.start for s, e in spans[interviewer.pk]),
             )
         except (ValidationError, Conflict):
             continue
@@ -301,12 +309,11 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
             q for q in questions
             if q.company_type == company_type and q.min_level <= target_level <= q.max_level
         ]  # fmt: skip
-        fresh = [q for q in fitting if (candidate.pk, q.pk) not in had]
         if not fitting:
             continue
-        question = random.choice(fresh or fitting)
+        question = random.choice([q for q in fitting if (candidate.pk, q.pk) not in had] or fitting)
         had.add((candidate.pk, question.pk))
-        booked.append((slot.pk, candidate.pk, interviewer.pk, slot.start, slot.end))
+        hold(slot_id, candidate.pk, interviewer.pk, slot.start, slot.end)
         created[key] = Session(
             candidate=candidate, interviewer=interviewer, slot=slot, start=slot.start, end=slot.end,
             target_level=target_level, company_type=company_type, question=question,
