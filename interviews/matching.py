@@ -87,6 +87,7 @@ def pair_cost(request: Request, offer: Offer) -> dict | None:
 
 
 _LEVEL = {"L3": 0, "L4": 1, "L5": 2}
+_COMPANY = {"faang": 0, "startup": 1, "both": 2}
 _GAP_COST = np.array(
     [LEVEL_WEIGHT * level_fit_cost(interviewer_level=i, target_level="L3") for i in ("L3", "L4", "L5")]
 )
@@ -101,7 +102,7 @@ class _OfferArrays:
         self.start = np.array([o.start.timestamp() for o in sorted_offers])
         self.end = np.array([o.end.timestamp() for o in sorted_offers])
         self.level = np.array([_LEVEL[o.interviewer_level] for o in sorted_offers])
-        self.experience = np.array([o.company_experience for o in sorted_offers])
+        self.experience = np.array([_COMPANY[o.company_experience] for o in sorted_offers])
         self.interviewer = np.array([o.interviewer_id for o in sorted_offers])
         self.rating_cost = np.array(
             [round(RATING_WEIGHT * (5 - (o.rating if o.rating is not None else 3.5))) for o in sorted_offers]
@@ -113,54 +114,60 @@ def candidate_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every fitting (request index, offer index, total cost), as three arrays.
 
-    Costs are the same as pair_cost's totals, computed a request at a time over the offers
-    inside its windows.
+    Vectorised over all requests at once: each window's offers are a range of the offers
+    sorted by start; the ranges are expanded, filtered and costed as whole arrays. Costs
+    equal pair_cost's totals (a property test checks the optimum against it).
     """
+    empty = np.array([], dtype=np.int64)
     if not offers or not requests:
-        empty = np.array([], dtype=np.int64)
         return empty, empty, empty
     table = _OfferArrays(offers)
-    r_parts, o_parts, c_parts = [], [], []
+    win_req, win_start, win_end = [], [], []
     for r, request in enumerate(requests):
-        spans = [
-            np.arange(
-                np.searchsorted(table.start, start.timestamp(), "left"),
-                np.searchsorted(table.start, end.timestamp(), "left"),
-            )
-            for start, end in request.windows
-        ]
-        idx = np.unique(np.concatenate(spans)) if len(spans) > 1 else spans[0]
-        if not idx.size:
-            continue
-        window_ok = np.zeros(idx.size, dtype=bool)
         for start, end in request.windows:
-            window_ok |= (table.start[idx] >= start.timestamp()) & (table.end[idx] <= end.timestamp())
-        gap = table.level[idx] - _LEVEL[request.target_level]
-        experience = table.experience[idx]
-        ok = (
-            window_ok
-            & (gap >= 0)
-            & ((experience == request.company_type) | (experience == "both"))
-            & (table.interviewer[idx] != request.candidate_id)
-        )
-        idx, gap, experience = idx[ok], gap[ok], experience[ok]
-        if not idx.size:
-            continue
-        cost = (
-            _GAP_COST[gap]
-            + np.where(experience == request.company_type, 0, SPECIALIST_BONUS)
-            + table.rating_cost[idx]
-            + round(WAIT_CAP_HOURS - min(request.waited_hours, WAIT_CAP_HOURS))
-        )
-        if request.pairings:
-            cost = cost + REPEAT_COST * np.array([request.pairings.get(i, 0) for i in table.interviewer[idx]])
-        r_parts.append(np.full(idx.size, r))
-        o_parts.append(table.order[idx])
-        c_parts.append(cost)
-    if not r_parts:
-        empty = np.array([], dtype=np.int64)
+            win_req.append(r), win_start.append(start.timestamp()), win_end.append(end.timestamp())
+    win_req, win_start, win_end = np.array(win_req), np.array(win_start), np.array(win_end)
+    lo = np.searchsorted(table.start, win_start, "left")
+    hi = np.searchsorted(table.start, win_end, "left")
+    sizes = np.maximum(hi - lo, 0)
+    if not sizes.sum():
         return empty, empty, empty
-    return np.concatenate(r_parts), np.concatenate(o_parts), np.concatenate(c_parts).astype(np.int64)
+    # Expand each window's [lo, hi) into positions, remembering the window of each.
+    window = np.repeat(np.arange(sizes.size), sizes)
+    position = lo[window] + (np.arange(window.size) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    r = win_req[window]
+    ok = table.end[position] <= win_end[window]
+    target = np.array([_LEVEL[q.target_level] for q in requests])[r]
+    gap = table.level[position] - target
+    company = np.array([_COMPANY[q.company_type] for q in requests])[r]
+    experience = table.experience[position]
+    ok &= (gap >= 0) & ((experience == company) | (experience == _COMPANY["both"]))
+    ok &= table.interviewer[position] != np.array([q.candidate_id for q in requests])[r]
+    r, position, gap, specialist = r[ok], position[ok], gap[ok], (experience == company)[ok]
+    # A slot inside two windows of one request counts once.
+    key = r.astype(np.int64) * len(offers) + position
+    key, first = np.unique(key, return_index=True)
+    r, position, gap, specialist = r[first], position[first], gap[first], specialist[first]
+    waiting = np.array([round(WAIT_CAP_HOURS - min(q.waited_hours, WAIT_CAP_HOURS)) for q in requests])
+    cost = (
+        _GAP_COST[gap] + np.where(specialist, 0, SPECIALIST_BONUS) + table.rating_cost[position] + waiting[r]
+    )
+    repeats = [
+        (i, interviewer, n) for i, q in enumerate(requests) for interviewer, n in q.pairings.items() if n
+    ]
+    if repeats:
+        lookup = {(i, interviewer): n for i, interviewer, n in repeats}
+        has = np.isin(r, [i for i, _, _ in repeats])
+        cost[has] += REPEAT_COST * np.array(
+            [
+                lookup.get((i, interviewer), 0)
+                for i, interviewer in zip(
+                    r[has].tolist(), table.interviewer[position[has]].tolist(), strict=True
+                )
+            ],
+            dtype=np.int64,
+        )
+    return r.astype(np.int64), table.order[position].astype(np.int64), cost.astype(np.int64)
 
 
 def _load_cost(k: int) -> int:
