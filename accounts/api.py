@@ -6,7 +6,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.services import PROFILE_FIELDS, profile_update, token_issue
+from accounts.services import PROFILE_FIELDS, profile_update, token_issue, token_revoke
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -23,6 +23,7 @@ class MeSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    code = serializers.CharField(required=False, allow_blank=True, help_text="Needed when two-factor is on.")
 
 
 class TokenSerializer(serializers.Serializer):
@@ -30,12 +31,25 @@ class TokenSerializer(serializers.Serializer):
 
 
 class TokenView(APIView):
-    """Exchange e-mail and password for a personal API token (send it as `Authorization: Token <token>`)."""
+    """POST exchanges e-mail and password (and the two-factor code, when on) for a personal API
+    token: send it as `Authorization: Token <token>`. DELETE revokes it."""
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    def _revoking(self) -> bool:
+        return getattr(self.request, "method", None) == "DELETE"
+
+    def get_authenticators(self):
+        return super().get_authenticators() if self._revoking() else []
+
+    def get_permissions(self):
+        return super().get_permissions() if self._revoking() else [AllowAny()]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
     def post(self, request):

@@ -1,5 +1,8 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -30,6 +33,7 @@ def profile_update(*, user: User, data: dict) -> User:
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
+    changed = {field for field, value in data.items() if getattr(user, field) != value}
     for field, value in data.items():
         setattr(user, field, value)
     if user.onboarded_at is None:
@@ -39,17 +43,19 @@ def profile_update(*, user: User, data: dict) -> User:
     except ValidationError:
         user.refresh_from_db()
         raise
-    user.save()
-    if {"is_interviewer", "time_zone"} & data.keys():
-        # Slots are wall-clock hours in the interviewer's zone; opting out withdraws open ones.
-        from interviews.services.availability import slots_generate
+    with transaction.atomic():
+        user.save()
+        if {"is_interviewer", "time_zone"} & changed:
+            # Slots are wall-clock hours in the interviewer's zone; opting out withdraws open ones.
+            from interviews.services.availability import slots_generate
 
-        slots_generate(interviewer=user)
+            slots_generate(interviewer=user)
     return user
 
 
-def token_issue(*, request: HttpRequest, email: str, password: str) -> Token:
-    """Give a personal API token to an active user whose e-mail address is verified."""
+def token_issue(*, request: HttpRequest, email: str, password: str, code: str = "") -> Token:
+    """Give a personal API token to an active user whose e-mail address is verified; with
+    two-factor on, the current code from the authenticator app is needed too."""
     user = authenticate(request, email=email, password=password)
     if user is None:
         raise ValidationError("That e-mail and password do not match an account.", code="invalid_credentials")
@@ -57,8 +63,18 @@ def token_issue(*, request: HttpRequest, email: str, password: str) -> Token:
         raise ValidationError(
             "Verify your e-mail address first: follow the link we sent you.", code="unverified_email"
         )
+    if is_mfa_enabled(user):
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if not code or totp is None or not totp.wrap().validate_code(code):
+            message = "Two-factor is on for this account: send the current code from your authenticator app."
+            raise ValidationError({"code": message})
     token, _ = Token.objects.get_or_create(user=user)
     return token
+
+
+def token_revoke(*, user: User) -> None:
+    """The user's API token stops working (also done on every password change)."""
+    Token.objects.filter(user=user).delete()
 
 
 def calendar_token_regenerate(*, user: User) -> str:

@@ -66,7 +66,11 @@ class SlotQuerySerializer(serializers.Serializer):
     end = serializers.DateTimeField(required=False)
 
     def validate(self, data):
-        start = data.get("start") or timezone.now()
+        now = timezone.now()
+        for field in ("start", "end"):
+            if field in data and not now - timedelta(days=1) <= data[field] <= now + timedelta(days=365):
+                raise serializers.ValidationError({field: "Search within the coming year."})
+        start = data.get("start") or now
         end = data.get("end") or start + timedelta(days=14)
         if end <= start:
             raise serializers.ValidationError({"end": "end must be after start."})
@@ -193,10 +197,13 @@ class SlotsView(APIView):
         query = SlotQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
+        target_level, company_type = booking.target_resolve(
+            request.user, data.get("target_level"), data.get("company_type")
+        )
         slots = slots_available(
             candidate=request.user,
-            target_level=data.get("target_level") or request.user.target_level,
-            company_type=data.get("company_type") or request.user.target_company_type,
+            target_level=target_level,
+            company_type=company_type,
             start=data["start"],
             end=data["end"],
         )

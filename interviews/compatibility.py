@@ -14,7 +14,7 @@ def fit_problem(*, interviewer: User, candidate: User, target_level: str, compan
     """
     if interviewer.pk == candidate.pk:
         return "This is your own slot: you cannot interview yourself."
-    if not interviewer.is_interviewer:
+    if not interviewer.is_interviewer or not interviewer.is_active:
         return f"{interviewer.name} is not taking interviews at the moment."
     if _LEVEL_INDEX[interviewer.interviewer_level] < _LEVEL_INDEX[target_level]:
         return (
@@ -31,6 +31,7 @@ def fitting_interviewers(*, target_level: str, company_type: str, prefix: str = 
     return Q(
         **{
             f"{prefix}is_interviewer": True,
+            f"{prefix}is_active": True,
             f"{prefix}interviewer_level__gte": target_level,
             f"{prefix}company_experience__in": [company_type, CompanyExperience.BOTH],
         }

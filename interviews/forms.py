@@ -41,6 +41,11 @@ class SlotSearchForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
+        today = timezone.localdate()
+        for name, day in (("start", start), ("end", end)):
+            if day and not today - timedelta(days=1) <= day <= today + timedelta(days=365):
+                self.add_error(name, "Search within the coming year.")
+                return cleaned
         if start and end:
             if end < start:
                 self.add_error("end", "The end date comes before the start date.")
@@ -94,7 +99,11 @@ class MatchRequestForm(forms.Form):
         rows = []
         for i in range(WINDOW_ROWS):
             day, start, end = (self.cleaned_data.get(f"{k}_{i}") for k in ("day", "from", "to"))
-            if day and start and end:
+            if day and not timezone.localdate() - timedelta(
+                days=1
+            ) <= day <= timezone.localdate() + timedelta(days=60):
+                self.add_error(f"day_{i}", "Choose a day in the next four weeks.")
+            elif day and start and end:
                 begin = datetime.combine(day, start, tzinfo=zone)
                 finish = datetime.combine(day, end, tzinfo=zone)
                 if finish <= begin:

@@ -174,8 +174,15 @@ def _load_cost(k: int) -> int:
     return LOAD_STEP * k
 
 
-def solve_optimal(requests: list[Request], offers: list[Offer], capacity: dict[tuple, int]) -> Assignment:
-    """Most requests matched, then the least total cost (pairs plus load spread)."""
+def solve_optimal(
+    requests: list[Request], offers: list[Offer], capacity: dict[tuple, int], booked: dict | None = None
+) -> Assignment:
+    """Most requests matched, then the least total cost (pairs plus load spread).
+
+    `capacity` is the seats left per (interviewer, week); `booked`, the sessions that week
+    already has, so the load cost continues from there.
+    """
+    booked = booked or {}
     pair_r, pair_o, pair_c = candidate_pairs(requests, offers)
     if not pair_r.size:
         return Assignment([], 0)
@@ -194,7 +201,9 @@ def solve_optimal(requests: list[Request], offers: list[Offer], capacity: dict[t
     offer_week = np.array(
         [week_index[(offers[o].interviewer_id, offers[o].week)] for o in used_offers.tolist()]
     )
-    seats = [(w, k) for key, w in week_index.items() for k in range(capacity.get(key, 0))]
+    seats = [
+        (w, booked.get(key, 0) + k) for key, w in week_index.items() for k in range(capacity.get(key, 0))
+    ]
     seat_week = np.array([w for w, _ in seats], dtype=np.int64)
     seat_cost = np.array([_load_cost(k) for _, k in seats], dtype=np.int64)
 

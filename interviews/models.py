@@ -326,7 +326,6 @@ class MessageKind(models.TextChoices):
 
 
 REMINDERS = {MessageKind.REMINDER_24H: timedelta(hours=24), MessageKind.REMINDER_1H: timedelta(hours=1)}
-RUBRIC_OVERDUE_AFTER = timedelta(hours=48)
 # These carry the calendar invite (.ics): METHOD:REQUEST, or METHOD:CANCEL for a cancellation.
 INVITE_KINDS = (MessageKind.BOOKING_CONFIRMATION, MessageKind.RESCHEDULE, MessageKind.CANCELLATION)
 

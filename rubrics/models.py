@@ -63,9 +63,6 @@ class Dimension(models.Model):
         """(score, bar, anchor text) for 1 to 4."""
         return [(score, SCORE_BARS[score], getattr(self, f"anchor_{score}")) for score in SCORES]
 
-    def anchor(self, score: int) -> str:
-        return getattr(self, f"anchor_{score}")
-
 
 class Verdict(models.TextChoices):
     STRONG_NO = "strong_no", "Strong no"

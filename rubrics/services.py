@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from accounts.models import Level, User
 from config.errors import Conflict
 from interviews.models import Session, SessionStatus
+from interviews.selectors import session_for_user
 from interviews.services.notifications import outbox_evaluation_submitted
 from rubrics.models import (
     Dimension,
@@ -24,6 +25,7 @@ from rubrics.selectors import rubric_current
 COUNTS = ("hints", "guidance", "clarifications")
 TEXTS = ("strengths", "improvements")
 MIN_FEEDBACK_WORDS = 4
+MAX_COUNT = 50
 
 
 def evaluation_check_open(session: Session, now: datetime | None = None) -> None:
@@ -55,6 +57,9 @@ def evaluation_save(
     evaluation_check_open(session, now)
     try:
         with transaction.atomic():
+            # The session row is the lock: saves (and no-show reports) of one session queue up.
+            session = session_for_user(interviewer, session.pk, write=True)
+            evaluation_check_open(session, now)
             evaluation = _evaluation_locked(session, interviewer, now)
             if evaluation.is_submitted:
                 raise Conflict("This evaluation was already submitted; it can no longer change.")
@@ -115,6 +120,8 @@ def _apply(evaluation: Evaluation, dimensions: dict[str, Dimension], scores: dic
             value = data[field]
             if not isinstance(value, int) or value < 0:
                 errors[field] = "Counts cannot be negative."
+            elif value > MAX_COUNT:
+                errors[field] = f"At most {MAX_COUNT}: count each intervention once."
             else:
                 setattr(evaluation, field, value)
     if data.get("recommended_level") not in (None, "", *Level.values):

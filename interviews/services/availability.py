@@ -32,13 +32,10 @@ def window_add(*, interviewer: User, weekday: int, start_time: time, end_time: t
     if length < SESSION_LENGTH:
         raise ValidationError({"end_time": "A window must fit at least one 60-minute session."})
     with transaction.atomic():
-        clash = (
-            AvailabilityWindow.objects.select_for_update()
-            .filter(
-                interviewer=interviewer, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time
-            )
-            .first()
-        )
+        User.objects.select_for_update().filter(pk=interviewer.pk).first()  # one change at a time
+        clash = AvailabilityWindow.objects.filter(
+            interviewer=interviewer, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time
+        ).first()
         if clash:
             raise ValidationError(f"This overlaps your {clash} window.", code="window_overlap")
         window = AvailabilityWindow.objects.create(

@@ -13,7 +13,15 @@ from django.utils import timezone
 from accounts.models import CompanyType, Level, User
 from config.errors import Conflict
 from interviews.compatibility import fit_problem
-from interviews.models import ACTIVE_STATUSES, MIN_NOTICE, Question, Session, SessionStatus, Slot
+from interviews.models import (
+    ACTIVE_STATUSES,
+    LATE_CANCEL_WINDOW,
+    MIN_NOTICE,
+    Question,
+    Session,
+    SessionStatus,
+    Slot,
+)
 from interviews.selectors import active_sessions
 from interviews.services.notifications import (
     outbox_session_booked,
@@ -87,7 +95,7 @@ def session_reschedule(
             session.ensure_changeable(now)
             if session.candidate_id != candidate.pk:
                 raise ValidationError("Only the candidate can reschedule. Cancel the session instead.")
-            if session.slot_id == slot_id:
+            if str(session.slot_id) == str(slot_id):
                 raise ValidationError({"slot": "That is the session's current slot."})
             slot, interviewer, candidate = _lock(slot_id, candidate)
             _check(
@@ -100,10 +108,14 @@ def session_reschedule(
                 moving=session,
             )
             previous_interviewer = session.interviewer
+            # Moving a session under 24 hours before it starts lets the other person down too.
+            session.late_cancellation = session.late_cancellation or session.start - now < LATE_CANCEL_WINDOW
             session.slot, session.interviewer = slot, interviewer
             session.start, session.end = slot.start, slot.end
             session.sequence += 1
-            session.save(update_fields=["slot", "interviewer", "start", "end", "sequence"])
+            session.save(
+                update_fields=["slot", "interviewer", "start", "end", "sequence", "late_cancellation"]
+            )
             outbox_session_rescheduled(session=session, previous_interviewer=previous_interviewer, now=now)
             return session
     except IntegrityError as exc:

@@ -8,8 +8,9 @@ from django.utils import formats, timezone
 
 from accounts.models import User
 from config.errors import Conflict
-from interviews.models import LATE_CANCEL_WINDOW, NO_SHOW_AFTER, Session, SessionStatus, Slot
+from interviews.models import LATE_CANCEL_WINDOW, NO_SHOW_AFTER, NO_SHOW_UNTIL, Session, SessionStatus, Slot
 from interviews.services.notifications import outbox_session_cancelled, outbox_session_completed
+from rubrics.models import Evaluation, EvaluationStatus
 
 
 def session_cancel(*, session: Session, by: User, reason: str, now: datetime | None = None) -> Session:
@@ -68,6 +69,10 @@ def session_report_no_show(*, session: Session, by: User, now: datetime | None =
                 timezone.localtime(opens, timezone.get_current_timezone()), "D j M, H:i"
             )
             raise ValidationError(f"You can report a no-show from 15 minutes after the start ({local}).")
+        if now > session.end + NO_SHOW_UNTIL:
+            raise ValidationError("No-shows are reported within 48 hours of the session.")
+        if Evaluation.objects.filter(session=session, status=EvaluationStatus.SUBMITTED).exists():
+            raise Conflict("The interviewer already evaluated this session, so it took place.")
         session.status = SessionStatus.NO_SHOW
         session.no_show_reported_by = by
         session.save(update_fields=["status", "no_show_reported_by"])

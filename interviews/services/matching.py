@@ -102,13 +102,14 @@ def matching_round(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     if not _acquire_lease(now):
         return {"skipped": True}
+    held_until = now + ROUND_LEASE
     try:
         expired = _expire(now)
-        requests, offers, capacity, users = _problem(now)
-        assignment = solve_optimal(requests, offers, capacity)
+        requests, offers, capacity, booked, users = _problem(now)
+        assignment = solve_optimal(requests, offers, capacity, booked)
         booked = _book(assignment, users, now)
     finally:
-        RoundLease.objects.filter(pk=1).update(held_until=None)
+        RoundLease.objects.filter(pk=1, held_until=held_until).update(held_until=None)  # only our own
     return {
         "skipped": False,
         "expired": expired,
@@ -153,7 +154,7 @@ def _problem(now: datetime):
         .prefetch_related(Prefetch("windows", queryset=MatchWindow.objects.order_by("start")))
     )
     if not open_requests:
-        return [], [], {}, {}
+        return [], [], {}, {}, {}
     earliest = now + MIN_NOTICE
     latest = max(w.end for r in open_requests for w in r.windows.all())
     slots = list(
@@ -216,7 +217,7 @@ def _problem(now: datetime):
         for r in open_requests
     ]
     users = {r.pk: r.candidate for r in open_requests}
-    return requests, offers, capacity, users
+    return requests, offers, capacity, dict(load), users
 
 
 BOOKING_CHUNK = 200

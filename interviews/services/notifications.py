@@ -1,6 +1,7 @@
 """The outbox: messages owed for a session, written with the event, sent by the dispatcher."""
 
 import logging
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,13 +17,12 @@ from interviews.calendar import session_invite
 from interviews.models import (
     INVITE_KINDS,
     REMINDERS,
-    RUBRIC_OVERDUE_AFTER,
     MessageKind,
     OutboxMessage,
     Session,
     SessionStatus,
 )
-from rubrics.models import Evaluation, EvaluationStatus
+from rubrics.models import EVALUATION_DUE_AFTER, Evaluation, EvaluationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def outbox_session_completed(*, session: Session) -> None:
             session,
             MessageKind.RUBRIC_OVERDUE,
             [session.interviewer],
-            due_at=session.end + RUBRIC_OVERDUE_AFTER,
+            due_at=session.end + EVALUATION_DUE_AFTER,
         )
     )
 
@@ -159,7 +159,12 @@ def _still_owed(message: OutboxMessage) -> bool:
     session = message.session
     if session is None:
         return True
-    if message.kind in REMINDERS:
+    if message.kind in REMINDERS or message.kind in (
+        MessageKind.BOOKING_CONFIRMATION,
+        MessageKind.RESCHEDULE,
+    ):
+        # An invite or reminder for a version of the session that has since moved or been
+        # cancelled would put a stale event back in calendars: the newer message covers it.
         return session.status == SessionStatus.SCHEDULED and session.sequence == message.sequence
     if message.kind in (MessageKind.RUBRIC_DUE, MessageKind.RUBRIC_OVERDUE):
         return (
@@ -185,7 +190,7 @@ def message_render(message: OutboxMessage) -> EmailMultiAlternatives:
             other=session.other_party(recipient),
             session_url=f"{settings.SITE_URL}/sessions/{session.pk}/",
             rubric_url=f"{settings.SITE_URL}/sessions/{session.pk}/evaluation/",
-            rubric_due=session.end + RUBRIC_OVERDUE_AFTER,
+            rubric_due=session.end + EVALUATION_DUE_AFTER,
         )
     with timezone.override(ZoneInfo(recipient.time_zone)):
         subject = " ".join(render_to_string(f"emails/{message.kind}/subject.txt", context).split())
@@ -211,16 +216,19 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2**attempts))
 
 
-def outbox_dispatch(*, now: datetime | None = None, limit: int = 1000) -> int:
+def outbox_dispatch(*, now: datetime | None = None, limit: int = 1000, time_budget: float = 90.0) -> int:
     """Send due messages, each in its own transaction: claim (skipping rows another dispatcher
     holds), send, mark sent, commit. A crash before the commit leaves the row unsent and
     unlocked for the next run; a row marked sent is never sent again. A failed send is
     recorded and retried with backoff, up to MAX_ATTEMPTS. Returns how many were sent.
     """
     sent, cursor = 0, 0
+    deadline = time.monotonic() + time_budget
     connection = get_connection()
     try:
         for _ in range(limit):
+            if time.monotonic() > deadline:  # stay well inside the task's time limit
+                break
             with transaction.atomic():
                 # Walk forward by id (the order of the partial index of pending rows): one
                 # attempt per message per run, and no rescan of the rows already behind.

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_users
@@ -9,8 +10,20 @@ from rubrics.demo import seed_evaluations
 class Command(BaseCommand):
     help = "Create or refresh PeerLoop's demo data. Safe to run any number of times."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DJANGO_DEBUG=0 (a demo stack, never production).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "Refusing to create demo accounts (known passwords, a superuser) with DJANGO_DEBUG=0. "
+                "For a throw-away demo stack, pass --force."
+            )
         users = seed_users()
         seed_interviews(users)
         seed_evaluations(users)
