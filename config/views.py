@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
-from interviews.selectors import sessions_for_user
+from interviews.selectors import sessions_upcoming
 
 logger = logging.getLogger(__name__)
 
@@ -14,8 +14,7 @@ logger = logging.getLogger(__name__)
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home/landing.html")
-    upcoming, _ = sessions_for_user(user=request.user)
-    return render(request, "home/dashboard.html", {"upcoming": upcoming[:3]})
+    return render(request, "home/dashboard.html", {"upcoming": sessions_upcoming(user=request.user, limit=3)})
 
 
 def _check_database() -> None:

@@ -211,10 +211,9 @@ class SlotsView(APIView):
 
 
 class SessionsView(ListAPIView):
-    """Your sessions, as candidate and as interviewer, upcoming first. POST books a slot."""
+    """Your sessions, as candidate and as interviewer, upcoming first, 50 a page. POST books a slot."""
 
     serializer_class = SessionSerializer
-    pagination_class = None
 
     def get_queryset(self):
         upcoming, past = sessions_for_user(user=self.request.user)

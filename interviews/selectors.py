@@ -137,6 +137,16 @@ def slots_by_day(slots: list[Slot], tz: ZoneInfo) -> list[tuple[date, list[Slot]
     return sorted(days.items())
 
 
+def sessions_upcoming(*, user: User, limit: int, now: datetime | None = None) -> list[Session]:
+    """The next `limit` scheduled sessions the user takes part in (the dashboard's)."""
+    return list(
+        Session.objects.filter(Q(candidate=user) | Q(interviewer=user))
+        .filter(status=SessionStatus.SCHEDULED, end__gt=now or timezone.now())
+        .select_related("candidate", "interviewer", "question")
+        .order_by("start")[:limit]
+    )
+
+
 def sessions_for_user(*, user: User, now: datetime | None = None) -> tuple[list[Session], list[Session]]:
     """(upcoming, past and cancelled) sessions the user takes part in, in either role."""
     now = now or timezone.now()

@@ -122,3 +122,15 @@ def test_api_availability_add_list_delete(api_client, interviewer, outsider):
         reverse("api-availability"), {"weekday": 9, "start_time": "18:00", "end_time": "17:00"}, format="json"
     )
     assert response.status_code == 400 and "weekday" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_dashboard_shows_the_next_three_sessions_with_fixed_queries(
+    client, candidate, count, django_assert_num_queries
+):
+    for day in range(count):
+        SessionFactory(candidate=candidate, slot=SlotFactory(start=timezone.now() + timedelta(days=day + 1)))
+    client.force_login(candidate)
+    with django_assert_num_queries(3):  # session, user, the next three sessions
+        response = client.get(reverse("home"))
+    assert response.content.count(b"Interviewed by") == min(count, 3)
