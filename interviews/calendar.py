@@ -35,7 +35,7 @@ def _event(session: Session, *, cancelled: bool) -> Event:
         "description",
         f"PeerLoop mock interview ({session.get_target_level_display()}, "
         f"{session.get_company_type_display()}).\n"
-        f"Video call: {session.video_url}\nSession page: {settings.SITE_URL}/sessions/{session.pk}/",
+        f"Video call: {session.video_url}\nSession page: {session.site_url}",
     )
     event.add("location", session.video_url)
     event.add("url", session.video_url)

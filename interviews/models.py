@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CompanyType, Level
@@ -191,6 +192,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} with {self.interviewer}, {self.start:%Y-%m-%d %H:%M} UTC"
+
+    def get_absolute_url(self) -> str:
+        return reverse("session-detail", args=[self.pk])
+
+    @property
+    def site_url(self) -> str:
+        """The session page as a full address, for e-mails and calendar entries."""
+        return f"{settings.SITE_URL}{self.get_absolute_url()}"
 
     @property
     def video_url(self) -> str:

@@ -161,6 +161,15 @@ def sessions_for_user(*, user: User, now: datetime | None = None) -> tuple[list[
     return upcoming, past
 
 
+def sessions_for_feed(*, user: User, since: datetime) -> QuerySet[Session]:
+    """The user's sessions from `since` on, in either role; cancelled ones too (shown as cancelled)."""
+    return (
+        Session.objects.filter(Q(candidate=user) | Q(interviewer=user), start__gte=since)
+        .select_related("candidate", "interviewer")
+        .order_by("start")
+    )
+
+
 def slot_preview(*, interviewer: User, days: int = 14, now: datetime | None = None) -> list[Slot]:
     """The interviewer's own coming slots, each with `session` set when it is booked."""
     now = now or timezone.now()

@@ -3,7 +3,6 @@ from datetime import datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +12,12 @@ from accounts.models import User
 from config.errors import Conflict
 from interviews.calendar import calendar_feed
 from interviews.forms import BlockedDateForm, CancelForm, MatchRequestForm, SlotSearchForm, WindowForm
-from interviews.models import Session, SessionStatus
+from interviews.models import SessionStatus
 from interviews.selectors import (
     match_request_for_user,
     match_requests_for_user,
     session_for_user,
+    sessions_for_feed,
     sessions_for_user,
     slot_preview,
     slots_available,
@@ -240,12 +240,7 @@ FEED_PAST_DAYS = 30
 def calendar_feed_view(request, token: str):
     """A member's subscription feed: the secret token is the only credential (calendar apps cannot log in)."""
     user = get_object_or_404(User, calendar_token=token, is_active=True)
-    sessions = (
-        Session.objects.filter(Q(candidate=user) | Q(interviewer=user))
-        .filter(start__gte=timezone.now() - timedelta(days=FEED_PAST_DAYS))
-        .select_related("candidate", "interviewer")
-        .order_by("start")
-    )
+    sessions = sessions_for_feed(user=user, since=timezone.now() - timedelta(days=FEED_PAST_DAYS))
     response = HttpResponse(calendar_feed(sessions, name="PeerLoop sessions"), content_type="text/calendar")
     response["Content-Disposition"] = 'inline; filename="peerloop.ics"'
     response["Cache-Control"] = "private, max-age=300"

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -188,8 +189,8 @@ def message_render(message: OutboxMessage) -> EmailMultiAlternatives:
         context.update(
             role=session.role_of(recipient) or "interviewer",
             other=session.other_party(recipient),
-            session_url=f"{settings.SITE_URL}/sessions/{session.pk}/",
-            rubric_url=f"{settings.SITE_URL}/sessions/{session.pk}/evaluation/",
+            session_url=session.site_url,
+            rubric_url=f"{settings.SITE_URL}{reverse('evaluation-form', args=[session.pk])}",
             rubric_due=session.end + EVALUATION_DUE_AFTER,
         )
     with timezone.override(ZoneInfo(recipient.time_zone)):
