@@ -214,6 +214,9 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "accounts.models.Level",
         "CompanyTypeEnum": "accounts.models.CompanyType",
         "CompanyExperienceEnum": "accounts.models.CompanyExperience",
+        "PlacementStatusEnum": "rubrics.api.PLACEMENT_STATUSES",
+        "StandingStatusEnum": "rubrics.api.STANDING_STATUSES",
+        "EvaluationStatusEnum": "rubrics.models.EvaluationStatus",
     },
 }
 
@@ -244,6 +247,11 @@ CELERY_BEAT_SCHEDULE = {
     "generate-slots": {"task": "interviews.tasks.generate_slots", "schedule": crontab(hour=0, minute=15)},
     "complete-ended-sessions": {"task": "interviews.tasks.complete_ended_sessions", "schedule": 300},
     "matching-round": {"task": "interviews.tasks.run_matching_round", "schedule": 300},
+    "placement-nightly": {
+        "task": "rubrics.tasks.refit_placement",
+        "schedule": crontab(hour=3, minute=30),
+        "kwargs": {"force": True},
+    },
     "dispatch-outbox": {
         "task": "interviews.tasks.dispatch_outbox",
         "schedule": env_int("OUTBOX_DISPATCH_SECONDS", 60),

@@ -9,7 +9,7 @@ from accounts.models import User
 from interviews.models import OutboxMessage, Session, SessionStatus
 from rubrics.models import Evaluation
 from rubrics.selectors import rubric_current
-from rubrics.services import evaluation_save
+from rubrics.services import evaluation_save, placement_refit
 
 # Per session, oldest first: (scores by dimension order, hints, guidance, clarifications, level, verdict).
 CARA = [
@@ -62,3 +62,5 @@ def seed_evaluations(users: dict[str, User]) -> None:
             )
             # History, not news: nobody is owed an e-mail about a weeks-old demo evaluation.
             OutboxMessage.objects.filter(session=session, sent_at__isnull=True).update(withdrawn_at=now)
+    # The queued refit would do it within moments; the demo shows placements from the first page.
+    placement_refit()

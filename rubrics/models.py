@@ -156,3 +156,62 @@ class InterviewerRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.interviewer}"
+
+
+class PlacementFit(models.Model):
+    """One fit of the placement model (rubrics.placement) over every submitted evaluation."""
+
+    fitted_at = models.DateTimeField(default=timezone.now)
+    evaluations = models.PositiveIntegerField(help_text="Submitted evaluations the fit saw.")
+    ratings = models.PositiveIntegerField(help_text="Rubric scores the fit saw.")
+    candidates = models.PositiveIntegerField()
+    interviewers = models.PositiveIntegerField()
+    seconds = models.FloatField(help_text="Time to fit and place.")
+    converged = models.BooleanField(default=True)
+    reliability = models.FloatField(
+        null=True, blank=True, help_text="Krippendorff's alpha (ordinal) over rubric scores."
+    )
+    thresholds = models.JSONField(default=list, help_text="The rating scale's thresholds.")
+    difficulties = models.JSONField(default=dict, help_text="Per dimension key.")
+
+    class Meta:
+        get_latest_by = "pk"
+
+    def __str__(self) -> str:
+        return f"Placement fit of {self.fitted_at:%Y-%m-%d %H:%M} ({self.evaluations} evaluations)"
+
+
+class Placement(models.Model):
+    """A candidate's latest level estimate; written by the refit, only read by pages."""
+
+    candidate = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="placement"
+    )
+    fit = models.ForeignKey(PlacementFit, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=2, choices=Level.choices)
+    confidence = models.FloatField()
+    probabilities = models.JSONField(help_text='{"L3": p, "L4": p, "L5": p}')
+    position = models.FloatField(help_text="On the level scale: below 0 is L3, 0 to 1 L4, from 1 L5+.")
+    evaluations = models.PositiveIntegerField()
+    provisional = models.BooleanField()
+    standing = models.JSONField(default=list, help_text="Per dimension, against the next level's bar.")
+    trajectory = models.JSONField(default=list, help_text="The estimate after each evaluation, oldest first.")
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: {self.get_level_display()} ({self.confidence:.0%})"
+
+
+class InterviewerSeverity(models.Model):
+    """How harsh an interviewer scores compared with the others, from the latest fit (staff only)."""
+
+    interviewer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="severity"
+    )
+    fit = models.ForeignKey(PlacementFit, on_delete=models.PROTECT, related_name="+")
+    severity = models.FloatField(help_text="Logits; above 0 is harsher than the average interviewer.")
+    standard_error = models.FloatField()
+    points = models.FloatField(help_text="Score points taken off a typical L4 candidate's average.")
+    evaluations = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.interviewer}: severity {self.severity:+.2f}"
