@@ -1,13 +1,21 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Level
 from interviews.selectors import session_for_user
 from rubrics.models import Dimension, Evaluation, InterviewerRating, Rubric, Verdict
-from rubrics.selectors import evaluation_or_404, rubric_current
+from rubrics.selectors import (
+    evaluation_or_404,
+    evaluations_received,
+    placement_for,
+    rubric_current,
+    standing_rows,
+    work_on,
+)
 from rubrics.services import evaluation_save, rating_submit
 
 
@@ -125,3 +133,120 @@ class RatingView(APIView):
         serializer.is_valid(raise_exception=True)
         rating = rating_submit(session=session, candidate=request.user, **serializer.validated_data)
         return Response(RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
+class ReceivedEvaluationSerializer(EvaluationSerializer):
+    session_start = serializers.DateTimeField(source="session.start")
+    interviewer = serializers.CharField(source="session.interviewer.name")
+    question = serializers.CharField(source="session.question.title")
+
+    class Meta(EvaluationSerializer.Meta):
+        fields = ("session_start", "interviewer", "question", *EvaluationSerializer.Meta.fields)
+
+
+class MyEvaluationsView(ListAPIView):
+    """Every evaluation you received as a candidate, newest first, 50 a page."""
+
+    serializer_class = ReceivedEvaluationSerializer
+
+    def get_queryset(self):
+        return evaluations_received(self.request.user)
+
+
+PLACEMENT_STATUSES = ("none", "pending", "ready")
+STANDING_STATUSES = ("meets", "close", "below")
+
+
+class StandingSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    bar = serializers.ChoiceField(
+        choices=Level.choices, help_text="The level whose bar it is measured against."
+    )
+    probability = serializers.FloatField(help_text="Chance this dimension meets the bar.")
+    status = serializers.ChoiceField(choices=STANDING_STATUSES)
+    summary = serializers.CharField()
+    expected_score = serializers.FloatField(help_text="With an average interviewer, on the 1-4 scale.")
+    bar_score = serializers.IntegerField()
+    bar_anchor = serializers.CharField(help_text="What meeting the bar looks like on this dimension.")
+
+
+class TrajectoryPointSerializer(serializers.Serializer):
+    evaluation = serializers.IntegerField()
+    session = serializers.IntegerField()
+    session_start = serializers.DateTimeField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    confidence = serializers.FloatField()
+    probabilities = serializers.DictField(child=serializers.FloatField())
+    position = serializers.FloatField(help_text="Level scale: below 0 is L3, 0 to 1 L4, from 1 L5+.")
+    position_sd = serializers.FloatField()
+
+
+class PlacementSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=PLACEMENT_STATUSES,
+        help_text="none: no evaluation yet; pending: the first is being fitted; ready: see the fields below.",
+    )
+    detail = serializers.CharField(required=False)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+    confidence = serializers.FloatField(required=False, help_text="Probability of the estimated level.")
+    probabilities = serializers.DictField(child=serializers.FloatField(), required=False)
+    provisional = serializers.BooleanField(required=False, help_text="True with a single evaluation.")
+    evaluations = serializers.IntegerField(required=False, help_text="Evaluations the estimate rests on.")
+    up_to_date = serializers.BooleanField(
+        required=False, help_text="False while a newer evaluation is fitted."
+    )
+    fitted_at = serializers.DateTimeField(required=False)
+    standing = StandingSerializer(many=True, required=False)
+    work_on = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Dimension keys."
+    )
+    trajectory = TrajectoryPointSerializer(many=True, required=False)
+
+
+class MyPlacementView(APIView):
+    """Your estimated level, its confidence, each dimension against the next level's bar, and how the
+    estimate moved after each evaluation. Only ever your own."""
+
+    @extend_schema(responses=PlacementSerializer)
+    def get(self, request):
+        sessions = {
+            pk: (session, start)
+            for pk, session, start in evaluations_received(request.user)
+            .prefetch_related(None)
+            .values_list("pk", "session_id", "session__start")
+        }
+        placement = placement_for(request.user) if sessions else None
+        if placement is None:
+            status_, detail = (
+                ("pending", "Your first evaluation is being turned into a placement; ask again in a moment.")
+                if sessions
+                else (
+                    "none",
+                    "No evaluations yet: book a mock interview; your placement follows its evaluation.",
+                )
+            )
+            return Response(PlacementSerializer({"status": status_, "detail": detail}).data)
+        rows = standing_rows(placement, list(rubric_current().dimensions.all()))
+        data = {
+            "status": "ready",
+            "level": placement.level,
+            "confidence": placement.confidence,
+            "probabilities": placement.probabilities,
+            "provisional": placement.provisional,
+            "evaluations": placement.evaluations,
+            "up_to_date": placement.evaluations >= len(sessions),
+            "fitted_at": placement.fit.fitted_at,
+            "standing": rows,
+            "work_on": [row["key"] for row in work_on(rows)],
+            "trajectory": [
+                {
+                    **point,
+                    "session": sessions[point["evaluation"]][0],
+                    "session_start": sessions[point["evaluation"]][1],
+                }
+                for point in placement.trajectory
+                if point["evaluation"] in sessions
+            ],
+        }
+        return Response(PlacementSerializer(data).data)

@@ -1,9 +1,19 @@
 from django.db.models import Avg, Count, Prefetch
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import Level, User
 from interviews.models import Session
-from rubrics.models import Dimension, DimensionScore, Evaluation, InterviewerRating, Rubric
+from rubrics.models import (
+    Dimension,
+    DimensionScore,
+    Evaluation,
+    EvaluationStatus,
+    InterviewerRating,
+    InterviewerSeverity,
+    Placement,
+    PlacementFit,
+    Rubric,
+)
 from rubrics.seed import RUBRIC_NAME
 
 
@@ -51,3 +61,64 @@ def interviewer_reputation(interviewer_ids) -> dict[int, tuple[float, int]]:
         .annotate(average=Avg("score"), count=Count("pk"))
     )
     return {row["interviewer_id"]: (round(row["average"], 1), row["count"]) for row in rows}
+
+
+def evaluations_received(candidate: User):
+    """The submitted evaluations of `candidate`'s sessions, newest first, scores included."""
+    return (
+        Evaluation.objects.filter(session__candidate=candidate, status=EvaluationStatus.SUBMITTED)
+        .select_related("session__interviewer", "session__question", "rubric")
+        .prefetch_related(Prefetch("scores", queryset=DimensionScore.objects.select_related("dimension")))
+        .order_by("-session__start", "-pk")
+    )
+
+
+def placement_for(candidate: User) -> Placement | None:
+    """The candidate's stored placement, if a fit has seen an evaluation of theirs."""
+    return Placement.objects.filter(candidate=candidate).select_related("fit").first()
+
+
+def calibration_overview() -> tuple[PlacementFit | None, list[InterviewerSeverity]]:
+    """The latest fit and every interviewer it estimated, the furthest from the average first."""
+    fitted = PlacementFit.objects.order_by("-pk").first()
+    severities = sorted(
+        InterviewerSeverity.objects.select_related("interviewer"), key=lambda s: -abs(s.severity)
+    )
+    return fitted, severities
+
+
+MEETS, CLOSE = 0.7, 0.3  # the chance a dimension meets the bar, for "meets" and "close"
+
+
+def standing_rows(placement: Placement, dimensions: list[Dimension]) -> list[dict]:
+    """The placement's per-dimension standing in plain words, in rubric order, with the anchor
+    that describes the bar (what the next level looks like on that dimension)."""
+    by_key = {d.key: d for d in dimensions}
+    rows = []
+    for item in placement.standing:
+        dimension = by_key.get(item["key"])
+        if dimension is None:  # a dimension the current rubric dropped
+            continue
+        bar = Level(item["bar"]).label
+        p = item["probability"]
+        status = "meets" if p >= MEETS else "close" if p >= CLOSE else "below"
+        words = {"meets": "Meets", "close": "Close to", "below": "Below"}[status]
+        rows.append(
+            {
+                **item,
+                "title": dimension.title,
+                "order": dimension.order,
+                "status": status,
+                "summary": f"{words} the {bar} bar",
+                "bar_label": bar,
+                "bar_anchor": getattr(dimension, f"anchor_{item['bar_score']}"),
+            }
+        )
+    return sorted(rows, key=lambda row: row["order"])
+
+
+def work_on(rows: list[dict], limit: int = 3) -> list[dict]:
+    """The dimensions furthest from the next level's bar, weakest first."""
+    return sorted((row for row in rows if row["status"] != "meets"), key=lambda row: row["probability"])[
+        :limit
+    ]

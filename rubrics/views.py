@@ -1,16 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
+from accounts.models import Level
 from config.errors import Conflict
 from interviews.selectors import session_for_user
+from rubrics.charts import estimate_chart, score_sparkline
 from rubrics.forms import EvaluationForm, RatingForm
 from rubrics.models import EVALUATION_DUE_AFTER
-from rubrics.selectors import evaluation_for_user, rubric_current
+from rubrics.placement import LEVELS
+from rubrics.selectors import (
+    calibration_overview,
+    evaluation_for_user,
+    evaluations_received,
+    interviewer_reputation,
+    placement_for,
+    rubric_current,
+    standing_rows,
+    work_on,
+)
 from rubrics.services import evaluation_check_open, evaluation_save, rating_submit
 
 
@@ -95,3 +107,79 @@ def rate_interviewer(request, pk: int):
     else:
         messages.success(request, "Thanks! Your rating helps interviewers give better feedback.")
     return redirect("session-detail", pk=pk)
+
+
+@login_required
+def feedback_history(request):
+    """The candidate's placement, its trend, each dimension over sessions, and every evaluation."""
+    evaluations = list(evaluations_received(request.user))
+    placement = placement_for(request.user) if evaluations else None
+    context = {"evaluations": evaluations, "placement": placement}
+    if not evaluations:
+        return render(request, "rubrics/feedback_history.html", context)
+
+    oldest_first = evaluations[::-1]
+    dimensions = list(rubric_current().dimensions.all())
+    session_dates = [e.session.start for e in oldest_first]
+    scores = {e.pk: {s.dimension.key: s.score for s in e.scores.all()} for e in oldest_first}
+    context["session_dates"] = session_dates
+    standing_by_key = {}
+    if placement is not None:
+        dated = {e.pk: e.session.start for e in evaluations}
+        points = [
+            {**point, "date": dated[point["evaluation"]], "level_label": Level(point["level"]).label}
+            for point in placement.trajectory
+            if point["evaluation"] in dated
+        ]
+        rows = standing_rows(placement, dimensions)
+        standing_by_key = {row["key"]: row for row in rows}
+        context.update(
+            level_label=Level(placement.level).label,
+            probabilities=[(Level(level).label, p) for level, p in placement.probabilities.items()],
+            points=points,
+            chart=estimate_chart(
+                [
+                    {**point, "label": formats.date_format(timezone.localtime(point["date"]), "j M")}
+                    for point in points
+                ]
+            ),
+            standing=rows,
+            work_on=work_on(rows),
+            next_level=Level(LEVELS[min(LEVELS.index(placement.level) + 1, len(LEVELS) - 1)]).label,
+            updating=placement.evaluations < len(evaluations),
+        )
+    context["dimension_rows"] = [
+        {
+            "title": d.title,
+            "scores": [scores[e.pk].get(d.key) for e in oldest_first],
+            "chart": score_sparkline([scores[e.pk].get(d.key) for e in oldest_first]),
+            "standing": standing_by_key.get(d.key),
+        }
+        for d in dimensions
+    ]
+    return render(request, "rubrics/feedback_history.html", context)
+
+
+NEEDS_CALIBRATION_POINTS = 0.25  # score points off (or onto) a typical candidate's average
+
+
+@login_required
+def staff_calibration(request):
+    """Staff: each interviewer's estimated severity, evaluations, ratings; inter-rater reliability."""
+    if not request.user.is_staff:
+        raise PermissionDenied("Staff only.")
+    fitted, severities = calibration_overview()
+    reputation = interviewer_reputation([s.interviewer_id for s in severities])
+    rows = [
+        {
+            "severity": s,
+            "rating": reputation.get(s.interviewer_id),
+            "flag": abs(s.severity) > 2 * s.standard_error and abs(s.points) >= NEEDS_CALIBRATION_POINTS,
+        }
+        for s in severities
+    ]
+    return render(
+        request,
+        "rubrics/staff_calibration.html",
+        {"fit": fitted, "rows": rows, "flagged": sum(row["flag"] for row in rows)},
+    )
