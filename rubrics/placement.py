@@ -46,8 +46,9 @@ INTERVENTION_BINS = (2, 4, 7)
 LEVEL_SPREAD = 0.35  # within-level spread of ability, in band widths
 PRIOR_SD = {"ability": 2.0, "severity": 1.0, "difficulty": 1.0, "threshold": 3.0}
 # The rating scale starts from the anchors' design, one logit per level band, and moves with the
-# evidence; the prior only matters while the platform has a handful of evaluations.
-SCALE_DESIGN, SCALE_PRIOR_SD = (-1.5, -0.5, 0.5), 0.5
+# evidence; the prior (on the first threshold and the log of each step) only matters while the
+# platform has a handful of evaluations, and keeps the bands from collapsing before a "3" is seen.
+SCALE_DESIGN, SCALE_PRIOR_SD = (-1.5, -0.5, 0.5), (0.5, 0.3, 0.3)
 DIMENSION_SHRINK_SD = 0.5  # a dimension's own ability is drawn towards the overall one
 PROVISIONAL_BELOW = 2  # evaluations
 GRID = np.linspace(-6.0, 6.0, 241)
@@ -186,19 +187,20 @@ def fit(obs: Observations, *, max_iterations: int = 500) -> Fit:
             np.full(n_c, PRIOR_SD["ability"]),
             np.full(n_r, PRIOR_SD["severity"]),
             np.full(n_d, PRIOR_SD["difficulty"]),
-            np.full(len(SCALE_DESIGN), SCALE_PRIOR_SD),
+            np.array(SCALE_PRIOR_SD),
             np.full(bounds[-1] - bounds[4], PRIOR_SD["threshold"]),
         ]
     )
     precision = 1.0 / prior_sd**2
+    scale = slice(bounds[3], bounds[4])
     prior_mean = np.zeros(bounds[-1])
-    prior_mean[bounds[3] : bounds[4]] = SCALE_DESIGN
+    prior_mean[scale] = _unordered(np.array(SCALE_DESIGN))
     at_least = [(obs.x[obs.g == group][:, None] >= np.arange(1, k)) for group, k in enumerate(CATEGORIES)]
     in_group = [obs.g == group for group in range(3)]
 
     def unpack(v: np.ndarray):
         theta, a_raw, b_raw = (v[bounds[n] : bounds[n + 1]] for n in range(3))
-        tau = tuple(v[bounds[3 + n] : bounds[4 + n]] for n in range(3))
+        tau = (_ordered(v[scale]), *(v[bounds[3 + n] : bounds[4 + n]] for n in (1, 2)))
         alpha = a_raw - a_raw.mean() if n_r else a_raw
         beta = b_raw - b_raw.mean() if n_d else b_raw
         return theta, alpha, beta, tau
@@ -224,9 +226,12 @@ def fit(obs: Observations, *, max_iterations: int = 500) -> Fit:
             mask = in_group[group]
             tail = np.cumsum(p[mask][:, :k][:, ::-1], axis=1)[:, ::-1][:, 1:]  # P(x >= h), h = 1..k-1
             grad[bounds[3 + group] : bounds[4 + group]] = (tail - at_least[group]).sum(axis=0)
+        # The rating scale's thresholds come from an ordered parametrisation: chain through it.
+        d_tau, steps = grad[scale].copy(), np.exp(v[scale][1:])
+        grad[scale] = [d_tau.sum(), steps[0] * d_tau[1:].sum(), steps[1] * d_tau[2]]
         off = v - prior_mean
         value = -loglik.sum() + 0.5 * (precision * off * off).sum()
-        return value, -grad + precision * off
+        return value, precision * off - grad
 
     start = prior_mean.copy()
     for group, k in enumerate(CATEGORIES[1:], start=1):
@@ -250,6 +255,16 @@ def fit(obs: Observations, *, max_iterations: int = 500) -> Fit:
         iterations=int(result.nit),
         converged=bool(result.success),
     )
+
+
+def _ordered(raw: np.ndarray) -> np.ndarray:
+    """The rating scale's thresholds from (first, log step, log step): always rising, so the level
+    bands they mark keep their order even on a handful of evaluations."""
+    return raw[0] + np.concatenate(([0.0], np.cumsum(np.exp(raw[1:]))))
+
+
+def _unordered(tau: np.ndarray) -> np.ndarray:
+    return np.concatenate(([tau[0]], np.log(np.diff(tau))))
 
 
 def _severity_se(obs: Observations, variance: np.ndarray, n_c: int, n_r: int) -> np.ndarray:
@@ -306,8 +321,9 @@ def _grid_loglik(obs: Observations, fit: Fit, mask: np.ndarray) -> np.ndarray:
     keys = np.stack([obs.g[mask], obs.r[mask], obs.i[mask], obs.x[mask]], axis=1)
     patterns, inverse = np.unique(keys, axis=0, return_inverse=True)
     g, r, i, x = patterns.T
-    offset = np.where(r >= 0, -fit.severity[np.maximum(r, 0)], 0.0) if len(fit.severity) else np.zeros(len(g))
-    offset = offset - np.where(i >= 0, fit.difficulty[np.maximum(i, 0)], 0.0) if len(fit.difficulty) else offset
+    severity = np.append(fit.severity, 0.0)[r]  # index -1 (no rater) reads the appended 0
+    difficulty = np.append(fit.difficulty, 0.0)[i]
+    offset = -severity - difficulty
     logits = (GRID[None, :] + offset[:, None])[..., None] * _K - _cumulative(fit.thresholds)[g][:, None, :]
     chosen = np.take_along_axis(logits, x[:, None, None].repeat(len(GRID), 1), axis=2)[..., 0]
     return (chosen - logsumexp(logits, axis=2))[inverse.ravel()]
@@ -432,9 +448,13 @@ def _dimension_standing(obs: Observations, fit: Fit, curves: np.ndarray, overall
     posterior = np.exp(posterior - posterior.max(axis=1, keepdims=True))
     posterior /= posterior.sum(axis=1, keepdims=True)
     dimension = np.tile(np.arange(n_d), n_c)
-    expected = 1 + _category_probabilities(
-        posterior @ GRID - fit.difficulty[dimension], _cumulative(fit.thresholds)[SCORES]
-    ) @ _K
+    expected = (
+        1
+        + _category_probabilities(
+            posterior @ GRID - fit.difficulty[dimension], _cumulative(fit.thresholds)[SCORES]
+        )
+        @ _K
+    )
     # P(ability >= bar) for each level's bar (the anchor score 2, 3 or 4 becoming the likeliest).
     bars = fit.difficulty[:, None] + fit.thresholds[SCORES][None, :]  # (dimension, level)
     above = np.flip(np.cumsum(np.flip(posterior, axis=1), axis=1), axis=1)  # mass at or above each point
