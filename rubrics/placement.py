@@ -167,9 +167,9 @@ def _cumulative(thresholds: tuple[np.ndarray, ...]) -> np.ndarray:
 _K = np.arange(4.0)
 
 
-def _category_probabilities(eta: np.ndarray, cumulative: np.ndarray) -> np.ndarray:
+def _category_probabilities(linear: np.ndarray, cumulative: np.ndarray) -> np.ndarray:
     """(n, 4) probabilities of each category given the linear predictor and threshold sums."""
-    logits = eta[..., None] * _K - cumulative
+    logits = linear[..., None] * _K - cumulative
     logits -= logits.max(axis=-1, keepdims=True)
     p = np.exp(logits)
     return p / p.sum(axis=-1, keepdims=True)
@@ -207,15 +207,15 @@ def fit(obs: Observations, *, max_iterations: int = 500) -> Fit:
 
     def objective(v: np.ndarray) -> tuple[float, np.ndarray]:
         theta, alpha, beta, tau = unpack(v)
-        eta = theta[obs.c].copy()
-        eta[rated] -= alpha[r_idx]
-        eta[scored] -= beta[i_idx]
+        linear = theta[obs.c].copy()
+        linear[rated] -= alpha[r_idx]
+        linear[scored] -= beta[i_idx]
         cumulative = _cumulative(tau)[obs.g]
-        logits = eta[:, None] * _K - cumulative
+        logits = linear[:, None] * _K - cumulative
         norm = logsumexp(logits, axis=1)
         loglik = np.take_along_axis(logits, obs.x[:, None], axis=1)[:, 0] - norm
         p = np.exp(logits - norm[:, None])
-        residual = obs.x - p @ _K  # d loglik / d eta
+        residual = obs.x - p @ _K  # d loglik / d linear
         grad = np.empty_like(v)
         grad[bounds[0] : bounds[1]] = np.bincount(obs.c, residual, minlength=n_c)
         g_alpha = -np.bincount(r_idx, residual[rated], minlength=n_r)
@@ -241,10 +241,10 @@ def fit(obs: Observations, *, max_iterations: int = 500) -> Fit:
     )
     theta, alpha, beta, tau = unpack(result.x)
 
-    eta = theta[obs.c].copy()
-    eta[rated] -= alpha[r_idx]
-    eta[scored] -= beta[i_idx]
-    p = _category_probabilities(eta, _cumulative(tau)[obs.g])
+    linear = theta[obs.c].copy()
+    linear[rated] -= alpha[r_idx]
+    linear[scored] -= beta[i_idx]
+    p = _category_probabilities(linear, _cumulative(tau)[obs.g])
     variance = p @ (_K**2) - (p @ _K) ** 2
     return Fit(
         ability=theta,
