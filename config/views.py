@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
 from interviews.selectors import sessions_upcoming
+from rubrics.selectors import placement_for
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +15,11 @@ logger = logging.getLogger(__name__)
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home/landing.html")
-    return render(request, "home/dashboard.html", {"upcoming": sessions_upcoming(user=request.user, limit=3)})
+    return render(
+        request,
+        "home/dashboard.html",
+        {"upcoming": sessions_upcoming(user=request.user, limit=3), "placement": placement_for(request.user)},
+    )
 
 
 def _check_database() -> None:

@@ -131,6 +131,6 @@ def test_the_dashboard_shows_the_next_three_sessions_with_fixed_queries(
     for day in range(count):
         SessionFactory(candidate=candidate, slot=SlotFactory(start=timezone.now() + timedelta(days=day + 1)))
     client.force_login(candidate)
-    with django_assert_num_queries(3):  # session, user, the next three sessions
+    with django_assert_num_queries(4):  # session, user, the next three sessions, the placement
         response = client.get(reverse("home"))
     assert response.content.count(b"Interviewed by") == min(count, 3)
