@@ -340,20 +340,39 @@ def _sum_by(keys: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
     return total
 
 
-def _blur_by_severity(loglik: np.ndarray, rater: np.ndarray, severity_se: np.ndarray) -> np.ndarray:
-    """Each evaluation's judged evidence averaged over its interviewer's uncertain severity.
+def _running_evidence(
+    judged: np.ndarray,
+    counted: np.ndarray,
+    rater: np.ndarray,
+    severity_se: np.ndarray,
+    by_candidate: dict[int, np.ndarray],
+) -> np.ndarray:
+    """Per evaluation, the candidate's log-likelihood on the grid after it and those before it.
 
-    A severity is an estimate: with few shared candidates it is loose, and a placement that
-    took it as exact would be surer than it has a right to be.
+    A severity is an estimate: with few shared candidates it is loose, and a placement that took
+    it as exact would be surer than it has a right to be. So each interviewer's judged evidence
+    about the candidate (everything they scored so far, summed first: their severity is one
+    unknown, shared by all of their evaluations) is averaged over that severity's uncertainty.
+    Interventions carry no severity and add as they are.
     """
-    out = np.empty_like(loglik)
-    for r, rows in _rows_by(rater).items():
-        spread = max(float(severity_se[r]), 1e-3)
-        kernel = np.exp(-0.5 * ((GRID[None, :] - GRID[:, None]) / spread) ** 2)
-        kernel /= kernel.sum(axis=1, keepdims=True)
-        top = loglik[rows].max(axis=1, keepdims=True)
-        out[rows] = np.log(np.maximum(np.exp(loglik[rows] - top) @ kernel.T, 1e-300)) + top
-    return out
+    kernels: dict[int, np.ndarray] = {}
+    running = np.empty_like(judged)
+    for rows in by_candidate.values():
+        per_rater: dict[int, np.ndarray] = {}
+        blurred: dict[int, np.ndarray] = {}
+        plain = np.zeros(judged.shape[1])
+        for row in rows:
+            r = int(rater[row])
+            if r not in kernels:
+                spread = max(float(severity_se[r]), 1e-3)
+                kernel = np.exp(-0.5 * ((GRID[None, :] - GRID[:, None]) / spread) ** 2)
+                kernels[r] = kernel / kernel.sum(axis=1, keepdims=True)
+            per_rater[r] = per_rater.get(r, 0) + judged[row]
+            top = per_rater[r].max()
+            blurred[r] = np.log(np.maximum(np.exp(per_rater[r] - top) @ kernels[r].T, 1e-300)) + top
+            plain = plain + counted[row]
+            running[row] = plain + sum(blurred.values())
+    return running
 
 
 def _level_posterior(loglik: np.ndarray, fit: Fit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -379,13 +398,8 @@ def place(obs: Observations, fit: Fit) -> list[Placement]:
     curves = _grid_loglik(obs, fit, np.ones(len(obs.x), dtype=bool))
     judged = _sum_by(obs.e[rated], curves[rated], n_e)
     counted = _sum_by(obs.e[~rated], curves[~rated], n_e)
-    per_evaluation = _blur_by_severity(judged, obs.evaluation_rater, fit.severity_se) + counted
-
-    # The trajectory: the posterior after each of the candidate's evaluations, in order.
     by_candidate = _rows_by(obs.evaluation_candidate)
-    running = np.empty_like(per_evaluation)
-    for rows in by_candidate.values():
-        running[rows] = np.cumsum(per_evaluation[rows], axis=0)
+    running = _running_evidence(judged, counted, obs.evaluation_rater, fit.severity_se, by_candidate)
     levels, mean, sd = _level_posterior(running, fit)
     standing = _dimension_standing(obs, fit, curves, mean[[by_candidate[c][-1] for c in range(n_c)]])
     placements = []
@@ -458,7 +472,8 @@ def _dimension_standing(obs: Observations, fit: Fit, curves: np.ndarray, overall
     # P(ability >= bar) for each level's bar (the anchor score 2, 3 or 4 becoming the likeliest).
     bars = fit.difficulty[:, None] + fit.thresholds[SCORES][None, :]  # (dimension, level)
     above = np.flip(np.cumsum(np.flip(posterior, axis=1), axis=1), axis=1)  # mass at or above each point
-    first = np.minimum(np.searchsorted(GRID, bars), len(GRID) - 1)  # first grid point >= bar
+    above = np.concatenate([above, np.zeros((len(above), 1))], axis=1)  # nothing above the grid
+    first = np.searchsorted(GRID, bars)  # first grid point >= bar (len(GRID): none)
     meets = np.take_along_axis(above, first[dimension], axis=1)  # (row, level)
     has_scores = np.bincount(obs.c[scores] * n_d + obs.i[scores], minlength=n_c * n_d) > 0
 
@@ -490,7 +505,8 @@ def severity_in_points(fit: Fit) -> np.ndarray:
 
 def interrater_alpha(obs: Observations) -> float | None:
     """Krippendorff's alpha (ordinal) over rubric scores: the units are (candidate, dimension),
-    each interviewer's latest score of it one value. None until some unit has two interviewers."""
+    each interviewer's latest score of it one value. None until some unit has two interviewers
+    (or while every score given is the same, when agreement is undefined)."""
     import krippendorff
 
     scores = obs.g == SCORES
@@ -503,4 +519,5 @@ def interrater_alpha(obs: Observations) -> float | None:
     np.add.at(counts, (inverse, obs.x[scores][keep]), 1)
     if not (counts.sum(axis=1) >= 2).any():
         return None
-    return float(krippendorff.alpha(value_counts=counts, level_of_measurement="ordinal"))
+    alpha = float(krippendorff.alpha(value_counts=counts, level_of_measurement="ordinal"))
+    return alpha if np.isfinite(alpha) else None  # every score the same: nothing to agree on

@@ -82,7 +82,8 @@ def calibration_overview() -> tuple[PlacementFit | None, list[InterviewerSeverit
     """The latest fit and every interviewer it estimated, the furthest from the average first."""
     fitted = PlacementFit.objects.order_by("-pk").first()
     severities = sorted(
-        InterviewerSeverity.objects.select_related("interviewer"), key=lambda s: -abs(s.severity)
+        InterviewerSeverity.objects.filter(fit=fitted).select_related("interviewer"),
+        key=lambda s: -abs(s.severity),
     )
     return fitted, severities
 

@@ -2,7 +2,7 @@
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -211,15 +211,21 @@ def _refit_soon() -> None:
         logger.warning("could not enqueue refit_placement; the nightly refit will", exc_info=True)
 
 
+KEEP_FITS_FOR = timedelta(days=30)
+
+
 def placement_refit(*, force: bool = False) -> PlacementFit | None:
     """Fit the placement model over every submitted evaluation and store what it says.
 
     Refits queue behind one another (the latest fit's row is the lock); one that finds the stored
     fit already saw every submitted evaluation returns None without fitting, so a burst of
     submissions costs one or two fits, not one each. `force` refits anyway (the nightly run).
+    Before the very first fit there is no row to lock: two first refits may both run, and the
+    upserts below make that harmless.
     """
     with transaction.atomic():
-        latest = PlacementFit.objects.select_for_update().order_by("-pk").first()
+        PlacementFit.objects.select_for_update().order_by("-pk").first()  # wait for a running refit
+        latest = PlacementFit.objects.order_by("-pk").first()  # then read what it stored
         submitted = Evaluation.objects.filter(status=EvaluationStatus.SUBMITTED)
         if not force and latest is not None and latest.evaluations == submitted.count():
             return None
@@ -247,6 +253,10 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
         _store_severities(fitted, obs, result)
         fitted.seconds = round(time.perf_counter() - started, 3)
         fitted.save(update_fields=["seconds"])
+        # Earlier fits nothing points at any more, past the audit window, go.
+        PlacementFit.objects.filter(fitted_at__lt=fitted.fitted_at - KEEP_FITS_FOR).exclude(
+            pk__in=Placement.objects.values("fit")
+        ).exclude(pk__in=InterviewerSeverity.objects.values("fit")).delete()
     return fitted
 
 

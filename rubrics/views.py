@@ -163,6 +163,12 @@ def feedback_history(request):
 NEEDS_CALIBRATION_POINTS = 0.25  # score points off (or onto) a typical candidate's average
 
 
+def _lean(points: float) -> str:
+    if abs(points) < 0.005:
+        return "in line with the average"
+    return f"{'harsher' if points > 0 else 'more lenient'} by {abs(points):.2f} points"
+
+
 @login_required
 def staff_calibration(request):
     """Staff: each interviewer's estimated severity, evaluations, ratings; inter-rater reliability."""
@@ -173,6 +179,7 @@ def staff_calibration(request):
     rows = [
         {
             "severity": s,
+            "lean": _lean(s.points),
             "rating": reputation.get(s.interviewer_id),
             "flag": abs(s.severity) > 2 * s.standard_error and abs(s.points) >= NEEDS_CALIBRATION_POINTS,
         }

@@ -122,11 +122,15 @@ class TestFeedbackHistoryPage:
             assert client.get(reverse("feedback-history")).status_code == 200
 
     def test_a_member_sees_only_their_own_feedback(self, client, candidate, interviewer, outsider, rubric):
-        evaluation = _evaluate(candidate, interviewer, rubric, days_ago=4, score=3, level="L4")
+        mine = _evaluate(candidate, interviewer, rubric, days_ago=4, score=2, level="L3")
+        theirs = _evaluate(outsider, interviewer, rubric, days_ago=5, score=4, level="L5")
         placement_refit()
+        levels = {p.candidate_id: p.get_level_display() for p in Placement.objects.all()}
+        assert levels[candidate.pk] != levels[outsider.pk]
         client.force_login(outsider)
         page = client.get(reverse("feedback-history")).content.decode()
-        assert "No feedback yet" in page and evaluation.session.question.title not in page
+        assert f'<span class="level">{levels[outsider.pk]}</span>' in page
+        assert theirs.session.get_absolute_url() in page and mine.session.get_absolute_url() not in page
         client.force_login(interviewer)  # the evaluator is not the candidate either
         assert "No feedback yet" in client.get(reverse("feedback-history")).content.decode()
 
@@ -146,7 +150,6 @@ class TestApi:
         assert body["level"] in {"L3", "L4", "L5"} and sum(body["probabilities"].values()) == pytest.approx(
             1, abs=0.01
         )
-        assert body["confidence"] == body["probabilities"][body["level"]]
         assert [p["session"] for p in body["trajectory"]] == [evaluation.session_id]
         assert {row["key"] for row in body["standing"]} == {d.key for d in rubric.dimensions.all()}
         assert set(body["work_on"]) <= {row["key"] for row in body["standing"]}
@@ -157,6 +160,13 @@ class TestApi:
         api_client.force_authenticate(outsider)
         assert api_client.get(reverse("api-my-placement")).json()["status"] == "none"
         assert api_client.get(reverse("api-my-evaluations")).json()["count"] == 0
+        theirs = _evaluate(outsider, interviewer, rubric, days_ago=3, score=4, level="L5")
+        placement_refit()
+        body = api_client.get(reverse("api-my-placement")).json()
+        assert [p["session"] for p in body["trajectory"]] == [theirs.session_id]
+        assert [e["session"] for e in api_client.get(reverse("api-my-evaluations")).json()["results"]] == [
+            theirs.session_id
+        ]
 
     def test_anonymous_callers_are_refused(self, api_client):
         assert api_client.get(reverse("api-my-placement")).status_code in (401, 403)
