@@ -1,9 +1,10 @@
 """Batch matching of match requests to open slots: pure functions over plain data, no ORM.
 
 One min-cost flow decides a whole round: source → candidate (capacity 1: one match per
-person per round, so nobody gets two overlapping sessions) → request (1) → slot (1) →
-interviewer-week (1 per slot) → sink through parallel arcs of capacity 1 whose cost rises
-with each extra session that week (load spread). OR-Tools' SimpleMinCostFlow with
+person per round, so nobody gets two overlapping sessions) → request (1) → slot (1), mostly
+through a node per class of alike slots (see solve_optimal) → interviewer-week (1 per slot)
+→ sink through parallel arcs of capacity 1 whose cost rises with each extra session that week
+(load spread). OR-Tools' SimpleMinCostFlow with
 solve_max_flow_with_min_cost matches the most requests first, then at the least total cost.
 The greedy first-come baselines (for bench/matching.py) use the same costs.
 """
@@ -66,6 +67,10 @@ class Assignment:
         return len(self.pairs)
 
 
+def _rating_cost(offer: Offer) -> int:
+    return round(RATING_WEIGHT * (5 - (offer.rating if offer.rating is not None else 3.5)))
+
+
 def pair_cost(request: Request, offer: Offer) -> dict | None:
     """The cost breakdown of giving `offer` to `request`, or None when they do not fit."""
     if offer.interviewer_id == request.candidate_id or offer.interviewer_level < request.target_level:
@@ -80,7 +85,7 @@ def pair_cost(request: Request, offer: Offer) -> dict | None:
         "company": 0 if offer.company_experience == request.company_type else SPECIALIST_BONUS,
         "repeat": REPEAT_COST * request.pairings.get(offer.interviewer_id, 0),
         "waiting": round(WAIT_CAP_HOURS - min(request.waited_hours, WAIT_CAP_HOURS)),
-        "rating": round(RATING_WEIGHT * (5 - (offer.rating if offer.rating is not None else 3.5))),
+        "rating": _rating_cost(offer),
     }
     costs["total"] = sum(costs.values())
     return costs
@@ -104,9 +109,7 @@ class _OfferArrays:
         self.level = np.array([_LEVEL[o.interviewer_level] for o in sorted_offers])
         self.experience = np.array([_COMPANY[o.company_experience] for o in sorted_offers])
         self.interviewer = np.array([o.interviewer_id for o in sorted_offers])
-        self.rating_cost = np.array(
-            [round(RATING_WEIGHT * (5 - (o.rating if o.rating is not None else 3.5))) for o in sorted_offers]
-        )
+        self.rating_cost = np.array([_rating_cost(o) for o in sorted_offers])
 
 
 def candidate_pairs(
@@ -207,27 +210,61 @@ def solve_optimal(
     seat_week = np.array([w for w, _ in seats], dtype=np.int64)
     seat_cost = np.array([_load_cost(k) for _, k in seats], dtype=np.int64)
 
+    # Most requests reach their slots through class nodes: a slot's class is its (start, end,
+    # interviewer level, company experience), all a request's fit and cost depend on besides
+    # the slot's own rating. Request → class carries the rest of the cost, class → slot the
+    # rating: the same optimum over about a sixth of the arcs. Requests with a pair-specific
+    # rule (a repeat pairing's cost, or a candidate who is also one of these interviewers)
+    # keep their direct request → slot arcs.
+    interviewer_ids = {offers[o].interviewer_id for o in used_offers.tolist()}
+    direct_request = np.array(
+        [any(q.pairings.values()) or q.candidate_id in interviewer_ids for q in requests], dtype=bool
+    )
+    direct = direct_request[pair_r]
+    rating = np.array([_rating_cost(offers[o]) for o in range(n_off)], dtype=np.int64)
+    klass_of = np.full(n_off, -1, dtype=np.int64)
+    keys = [
+        (offers[o].start, offers[o].end, offers[o].interviewer_level, offers[o].company_experience)
+        for o in used_offers.tolist()
+    ]
+    class_ids = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+    klass_of[used_offers] = [class_ids[key] for key in keys]
+    n_class = len(class_ids)
+    class_base = cand_base + len(candidate_ids)
+    via_r, via_k = pair_r[~direct], klass_of[pair_o[~direct]]
+    request_class = np.unique(via_r * max(n_class, 1) + via_k, return_index=True)[1]
+    via_r, via_k = via_r[request_class], via_k[request_class]
+    via_c = (pair_c[~direct] - rating[pair_o[~direct]])[request_class]
+    direct_r, direct_o, direct_c = pair_r[direct], pair_o[direct], pair_c[direct]
+
     tails = np.concatenate([
         np.full(used_candidates.size, source),
         cand_base + request_candidate,
-        req_base + pair_r,
+        req_base + direct_r,
+        req_base + via_r,
+        class_base + klass_of[used_offers],
         off_base + used_offers,
         week_base + seat_week,
     ])  # fmt: skip
     heads = np.concatenate([
         cand_base + used_candidates,
         req_base + used_requests,
-        off_base + pair_o,
+        off_base + direct_o,
+        class_base + via_k,
+        off_base + used_offers,
         week_base + offer_week,
         np.full(len(seats), sink),
     ])  # fmt: skip
     costs = np.concatenate([
         np.zeros(used_candidates.size + used_requests.size, dtype=np.int64),
-        pair_c,
+        direct_c,
+        via_c,
+        rating[used_offers],
         np.zeros(used_offers.size, dtype=np.int64),
         seat_cost,
     ])  # fmt: skip
-    first_pair_arc = used_candidates.size + used_requests.size
+    first = used_candidates.size + used_requests.size
+    spans = np.cumsum([first, direct_r.size, via_r.size, used_offers.size])
 
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
@@ -240,11 +277,18 @@ def solve_optimal(
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    pair_flows = flow.flows(arcs[first_pair_arc : first_pair_arc + pair_r.size])
-    chosen = [
-        _pair(requests[r], offers[o])
-        for r, o in zip(pair_r[pair_flows > 0].tolist(), pair_o[pair_flows > 0].tolist(), strict=True)
-    ]
+    chosen_direct = flow.flows(arcs[spans[0] : spans[1]]) > 0
+    pairs = list(zip(direct_r[chosen_direct].tolist(), direct_o[chosen_direct].tolist(), strict=True))
+    # Within a class every slot fits every request that reached it at the same cost: pair the
+    # requests that flowed into each class with the slots that flowed out of it, in order.
+    into = flow.flows(arcs[spans[1] : spans[2]]) > 0
+    out_of = flow.flows(arcs[spans[2] : spans[3]]) > 0
+    slots_by_class: dict[int, list[int]] = {}
+    for o in used_offers[out_of].tolist():
+        slots_by_class.setdefault(int(klass_of[o]), []).append(o)
+    for r, k in zip(via_r[into].tolist(), via_k[into].tolist(), strict=True):
+        pairs.append((r, slots_by_class[k].pop()))
+    chosen = [_pair(requests[r], offers[o]) for r, o in pairs]
     return Assignment(chosen, flow.optimal_cost())
 
 
