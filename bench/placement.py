@@ -66,8 +66,8 @@ def simulate(seed: int, k: int, design: str, n_candidates: int = N_CANDIDATES):
             if r not in raters:
                 raters.append(r)
         for r in raters:
-            eta = ability[n] + profile[n] - difficulty - severity[r]
-            logits = eta[:, None] * np.arange(4) - cumulative
+            linear = ability[n] + profile[n] - difficulty - severity[r]
+            logits = linear[:, None] * np.arange(4) - cumulative
             p = np.exp(logits - logits.max(axis=1, keepdims=True))
             p /= p.sum(axis=1, keepdims=True)
             scores = (p.cumsum(axis=1) < rng.random((N_DIMENSIONS, 1))).sum(axis=1) + 1

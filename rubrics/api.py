@@ -14,6 +14,7 @@ from rubrics.selectors import (
     placement_for,
     rubric_current,
     standing_rows,
+    trajectory_points,
     work_on,
 )
 from rubrics.services import evaluation_save, rating_submit
@@ -239,14 +240,6 @@ class MyPlacementView(APIView):
             "fitted_at": placement.fit.fitted_at,
             "standing": rows,
             "work_on": [row["key"] for row in work_on(rows)],
-            "trajectory": [
-                {
-                    **point,
-                    "session": sessions[point["evaluation"]][0],
-                    "session_start": sessions[point["evaluation"]][1],
-                }
-                for point in placement.trajectory
-                if point["evaluation"] in sessions
-            ],
+            "trajectory": trajectory_points(placement, sessions),
         }
         return Response(PlacementSerializer(data).data)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Level
 
 EVALUATION_DUE_AFTER = timedelta(hours=48)
+NEEDS_CALIBRATION_POINTS = 0.25  # score points off (or onto) a typical candidate's average
 SCORES = (1, 2, 3, 4)
 # What a score means, the same for every dimension: anchors are written against these bars,
 # so a score feeds level placement directly.
@@ -215,3 +216,14 @@ class InterviewerSeverity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interviewer}: severity {self.severity:+.2f}"
+
+    @property
+    def needs_calibration(self) -> bool:
+        """Clearly off the average (beyond two standard errors) and by a quarter point or more."""
+        return abs(self.severity) > 2 * self.standard_error and abs(self.points) >= NEEDS_CALIBRATION_POINTS
+
+    @property
+    def lean(self) -> str:
+        if abs(self.points) < 0.005:
+            return "in line with the average"
+        return f"{'harsher' if self.points > 0 else 'more lenient'} by {abs(self.points):.2f} points"

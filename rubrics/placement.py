@@ -127,12 +127,10 @@ def observations(records: list[EvaluationRecord], dimensions: list[str]) -> Obse
 
 @dataclass
 class Fit:
-    ability: np.ndarray  # per candidate
     severity: np.ndarray  # per rater, mean 0
     severity_se: np.ndarray
     difficulty: np.ndarray  # per dimension, mean 0
     thresholds: tuple[np.ndarray, np.ndarray, np.ndarray]  # per group
-    iterations: int
     converged: bool
 
     @property
@@ -247,12 +245,10 @@ def fit(obs: Observations, *, max_iterations: int = 500) -> Fit:
     p = _category_probabilities(linear, _cumulative(tau)[obs.g])
     variance = p @ (_K**2) - (p @ _K) ** 2
     return Fit(
-        ability=theta,
         severity=alpha,
         severity_se=_severity_se(obs, variance, n_c, n_r),
         difficulty=beta,
         thresholds=tau,
-        iterations=int(result.nit),
         converged=bool(result.success),
     )
 

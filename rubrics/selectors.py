@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.db.models import Avg, Count, Prefetch
 from django.http import Http404
 
@@ -116,6 +118,20 @@ def standing_rows(placement: Placement, dimensions: list[Dimension]) -> list[dic
             }
         )
     return sorted(rows, key=lambda row: row["order"])
+
+
+def trajectory_points(placement: Placement, sessions: dict[int, tuple[int, datetime]]) -> list[dict]:
+    """The estimate after each evaluation, with its session: `sessions` maps evaluation id to
+    (session id, start). An evaluation not in it is left out."""
+    return [
+        {
+            **point,
+            "session": sessions[point["evaluation"]][0],
+            "session_start": sessions[point["evaluation"]][1],
+        }
+        for point in placement.trajectory
+        if point["evaluation"] in sessions
+    ]
 
 
 def work_on(rows: list[dict], limit: int = 3) -> list[dict]:

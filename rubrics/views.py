@@ -21,6 +21,7 @@ from rubrics.selectors import (
     placement_for,
     rubric_current,
     standing_rows,
+    trajectory_points,
     work_on,
 )
 from rubrics.services import evaluation_check_open, evaluation_save, rating_submit
@@ -125,11 +126,10 @@ def feedback_history(request):
     context["session_dates"] = session_dates
     standing_by_key = {}
     if placement is not None:
-        dated = {e.pk: e.session.start for e in evaluations}
+        sessions = {e.pk: (e.session_id, e.session.start) for e in evaluations}
         points = [
-            {**point, "date": dated[point["evaluation"]], "level_label": Level(point["level"]).label}
-            for point in placement.trajectory
-            if point["evaluation"] in dated
+            {**point, "level_label": Level(point["level"]).label}
+            for point in trajectory_points(placement, sessions)
         ]
         rows = standing_rows(placement, dimensions)
         standing_by_key = {row["key"]: row for row in rows}
@@ -139,7 +139,7 @@ def feedback_history(request):
             points=points,
             chart=estimate_chart(
                 [
-                    {**point, "label": formats.date_format(timezone.localtime(point["date"]), "j M")}
+                    {**point, "label": formats.date_format(timezone.localtime(point["session_start"]), "j M")}
                     for point in points
                 ]
             ),
@@ -160,15 +160,6 @@ def feedback_history(request):
     return render(request, "rubrics/feedback_history.html", context)
 
 
-NEEDS_CALIBRATION_POINTS = 0.25  # score points off (or onto) a typical candidate's average
-
-
-def _lean(points: float) -> str:
-    if abs(points) < 0.005:
-        return "in line with the average"
-    return f"{'harsher' if points > 0 else 'more lenient'} by {abs(points):.2f} points"
-
-
 @login_required
 def staff_calibration(request):
     """Staff: each interviewer's estimated severity, evaluations, ratings; inter-rater reliability."""
@@ -176,17 +167,9 @@ def staff_calibration(request):
         raise PermissionDenied("Staff only.")
     fitted, severities = calibration_overview()
     reputation = interviewer_reputation([s.interviewer_id for s in severities])
-    rows = [
-        {
-            "severity": s,
-            "lean": _lean(s.points),
-            "rating": reputation.get(s.interviewer_id),
-            "flag": abs(s.severity) > 2 * s.standard_error and abs(s.points) >= NEEDS_CALIBRATION_POINTS,
-        }
-        for s in severities
-    ]
+    rows = [{"severity": s, "rating": reputation.get(s.interviewer_id)} for s in severities]
     return render(
         request,
         "rubrics/staff_calibration.html",
-        {"fit": fitted, "rows": rows, "flagged": sum(row["flag"] for row in rows)},
+        {"fit": fitted, "rows": rows, "flagged": sum(s.needs_calibration for s in severities)},
     )
