@@ -47,7 +47,7 @@ def profile_update(*, user: User, data: dict) -> User:
         user.save()
         if {"is_interviewer", "time_zone"} & changed:
             # Slots are wall-clock hours in the interviewer's zone; opting out withdraws open ones.
-            from interviews.services.availability import slots_generate
+            from interviews.scheduling.services import slots_generate
 
             slots_generate(interviewer=user)
     return user

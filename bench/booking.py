@@ -32,8 +32,9 @@ def measure_peerloop(bookings: int, concurrent: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from interviews.models import Session, Slot
-    from interviews.selectors import slots_available
+    from interviews.scheduling.models import Slot
+    from interviews.sessions.models import Session
+    from interviews.sessions.selectors import slots_available
     from tests.factories import InterviewerFactory, UserFactory
 
     # 40 interviewers with room for 5 sessions each in one week; one candidate per booking.

@@ -36,7 +36,7 @@ def _hour(rng: random.Random, evening_weight: float) -> tuple[int, int]:
 
 
 def synthetic(seed: int, n_requests: int, n_slots: int, weekly_capacity: int):
-    from interviews.matching import Offer, Request
+    from interviews.matching.solver import Offer, Request
 
     rng = random.Random(seed)
     n_interviewers = n_slots // 40
@@ -70,7 +70,7 @@ def synthetic(seed: int, n_requests: int, n_slots: int, weekly_capacity: int):
 
 
 def compare(seed: int, rounds: int) -> dict:
-    from interviews.matching import (
+    from interviews.matching.solver import (
         candidate_pairs,
         solve_first_available,
         solve_first_best_fit,
@@ -106,8 +106,9 @@ def whole_round(n_requests: int, seed: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
-    from interviews.models import MatchRequest, MatchWindow, Slot
-    from interviews.services.matching import matching_round
+    from interviews.matching.models import MatchRequest, MatchWindow
+    from interviews.matching.services import matching_round
+    from interviews.scheduling.models import Slot
 
     requests, offers, _ = synthetic(seed, n_requests, n_requests * 2, 10)
     shift = (timezone.now() + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0) - BASE

@@ -40,7 +40,9 @@ def seed(messages: int) -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from interviews.models import MessageKind, OutboxMessage, Question, Session
+    from interviews.notifications.kinds import MessageKind
+    from interviews.notifications.models import OutboxMessage
+    from interviews.sessions.models import Question, Session
 
     people = User.objects.bulk_create(
         User(email=f"person{i}@example.com", display_name=f"Person {i}", time_zone="Europe/Berlin")
@@ -121,7 +123,7 @@ def main() -> None:
         )  # fmt: skip
         try:
             time.sleep(3)  # let the worker connect before the clock starts
-            from interviews.tasks import dispatch_outbox
+            from interviews.notifications.tasks import dispatch_outbox
 
             started = time.perf_counter()
             dispatch_outbox.delay()
@@ -134,7 +136,7 @@ def main() -> None:
         finally:
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(timeout=30)
-        from interviews.models import OutboxMessage
+        from interviews.notifications.models import OutboxMessage
 
         unsent = OutboxMessage.objects.filter(sent_at__isnull=True).count()
     controller.stop()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "interviews",
     "rubrics",
+    "config",  # on top of the house: the demo data and content-loading commands
 ]
 
 MIDDLEWARE = [
@@ -244,16 +245,19 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # The one beat's schedule. Due work lives in tables; these tasks claim it.
 CELERY_BEAT_SCHEDULE = {
-    "generate-slots": {"task": "interviews.tasks.generate_slots", "schedule": crontab(hour=0, minute=15)},
-    "complete-ended-sessions": {"task": "interviews.tasks.complete_ended_sessions", "schedule": 300},
-    "matching-round": {"task": "interviews.tasks.run_matching_round", "schedule": 300},
+    "generate-slots": {
+        "task": "interviews.scheduling.tasks.generate_slots",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    "complete-ended-sessions": {"task": "interviews.sessions.tasks.complete_ended_sessions", "schedule": 300},
+    "matching-round": {"task": "interviews.matching.tasks.run_matching_round", "schedule": 300},
     "placement-nightly": {
         "task": "rubrics.tasks.refit_placement",
         "schedule": crontab(hour=3, minute=30),
         "kwargs": {"force": True},
     },
     "dispatch-outbox": {
-        "task": "interviews.tasks.dispatch_outbox",
+        "task": "interviews.notifications.tasks.dispatch_outbox",
         "schedule": env_int("OUTBOX_DISPATCH_SECONDS", 60),
     },
 }

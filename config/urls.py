@@ -7,7 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import api as accounts_api
 from config import views
-from interviews import api as interviews_api
+from interviews.matching import api as matching_api
+from interviews.scheduling import api as scheduling_api
+from interviews.sessions import api as sessions_api
 from rubrics import api as rubrics_api
 
 # Staff sign in through allauth (rate limits, MFA) rather than the admin's own form.
@@ -20,37 +22,35 @@ api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("me/placement/", rubrics_api.MyPlacementView.as_view(), name="api-my-placement"),
     path("me/evaluations/", rubrics_api.MyEvaluationsView.as_view(), name="api-my-evaluations"),
-    path("availability/", interviews_api.AvailabilityView.as_view(), name="api-availability"),
+    path("availability/", scheduling_api.AvailabilityView.as_view(), name="api-availability"),
     path(
         "availability/<int:pk>/",
-        interviews_api.AvailabilityDetailView.as_view(),
+        scheduling_api.AvailabilityDetailView.as_view(),
         name="api-availability-detail",
     ),
-    path("blocked-dates/", interviews_api.BlockedDatesView.as_view(), name="api-blocked-dates"),
+    path("blocked-dates/", scheduling_api.BlockedDatesView.as_view(), name="api-blocked-dates"),
     path(
         "blocked-dates/<int:pk>/",
-        interviews_api.BlockedDateDetailView.as_view(),
+        scheduling_api.BlockedDateDetailView.as_view(),
         name="api-blocked-date-detail",
     ),
-    path("slots/", interviews_api.SlotsView.as_view(), name="api-slots"),
-    path("sessions/", interviews_api.SessionsView.as_view(), name="api-sessions"),
-    path("sessions/<int:pk>/", interviews_api.SessionDetailView.as_view(), name="api-session-detail"),
-    path("sessions/<int:pk>/cancel/", interviews_api.SessionCancelView.as_view(), name="api-session-cancel"),
+    path("slots/", sessions_api.SlotsView.as_view(), name="api-slots"),
+    path("sessions/", sessions_api.SessionsView.as_view(), name="api-sessions"),
+    path("sessions/<int:pk>/", sessions_api.SessionDetailView.as_view(), name="api-session-detail"),
+    path("sessions/<int:pk>/cancel/", sessions_api.SessionCancelView.as_view(), name="api-session-cancel"),
     path(
         "sessions/<int:pk>/reschedule/",
-        interviews_api.SessionRescheduleView.as_view(),
+        sessions_api.SessionRescheduleView.as_view(),
         name="api-session-reschedule",
     ),
-    path(
-        "sessions/<int:pk>/no-show/", interviews_api.SessionNoShowView.as_view(), name="api-session-no-show"
-    ),
+    path("sessions/<int:pk>/no-show/", sessions_api.SessionNoShowView.as_view(), name="api-session-no-show"),
     path("sessions/<int:pk>/evaluation/", rubrics_api.EvaluationView.as_view(), name="api-evaluation"),
     path("sessions/<int:pk>/rating/", rubrics_api.RatingView.as_view(), name="api-rating"),
     path("rubrics/current/", rubrics_api.CurrentRubricView.as_view(), name="api-rubric-current"),
-    path("match-requests/", interviews_api.MatchRequestsView.as_view(), name="api-match-requests"),
+    path("match-requests/", matching_api.MatchRequestsView.as_view(), name="api-match-requests"),
     path(
         "match-requests/<int:pk>/cancel/",
-        interviews_api.MatchRequestCancelView.as_view(),
+        matching_api.MatchRequestCancelView.as_view(),
         name="api-match-request-cancel",
     ),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
-from interviews.selectors import sessions_upcoming
+from interviews.sessions.selectors import sessions_upcoming
 from rubrics.selectors import placement_for
 
 logger = logging.getLogger(__name__)

@@ -1,21 +1,19 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Level
-from interviews.selectors import session_for_user
+from interviews.sessions.selectors import session_for_user
 from rubrics.models import Dimension, Evaluation, InterviewerRating, Rubric, Verdict
 from rubrics.selectors import (
     evaluation_or_404,
     evaluations_received,
-    placement_for,
+    placement_summary,
     rubric_current,
-    standing_rows,
-    trajectory_points,
-    work_on,
+    session_for_evaluation,
+    session_for_rating,
 )
 from rubrics.services import evaluation_save, rating_submit
 
@@ -114,9 +112,7 @@ class EvaluationView(APIView):
 
     @extend_schema(request=EvaluationWriteSerializer, responses=EvaluationSerializer)
     def put(self, request, pk: int):
-        session = session_for_user(request.user, pk)
-        if session.interviewer_id != request.user.pk:
-            raise PermissionDenied("Only the session's interviewer fills its rubric.")
+        session = session_for_evaluation(request.user, pk)
         serializer = EvaluationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, submit = serializer.to_service_data()
@@ -127,9 +123,7 @@ class EvaluationView(APIView):
 class RatingView(APIView):
     @extend_schema(request=RatingSerializer, responses={201: RatingSerializer})
     def post(self, request, pk: int):
-        session = session_for_user(request.user, pk)
-        if session.candidate_id != request.user.pk:
-            raise NotFound()
+        session = session_for_rating(request.user, pk)
         serializer = RatingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rating = rating_submit(session=session, candidate=request.user, **serializer.validated_data)
@@ -217,29 +211,8 @@ class MyPlacementView(APIView):
             .prefetch_related(None)
             .values_list("pk", "session_id", "session__start")
         }
-        placement = placement_for(request.user) if sessions else None
-        if placement is None:
-            status_, detail = (
-                ("pending", "Your first evaluation is being turned into a placement; ask again in a moment.")
-                if sessions
-                else (
-                    "none",
-                    "No evaluations yet: book a mock interview; your placement follows its evaluation.",
-                )
-            )
-            return Response(PlacementSerializer({"status": status_, "detail": detail}).data)
-        rows = standing_rows(placement, list(rubric_current().dimensions.all()))
-        data = {
-            "status": "ready",
-            "level": placement.level,
-            "confidence": placement.confidence,
-            "probabilities": placement.probabilities,
-            "provisional": placement.provisional,
-            "evaluations": placement.evaluations,
-            "up_to_date": placement.evaluations >= len(sessions),
-            "fitted_at": placement.fit.fitted_at,
-            "standing": rows,
-            "work_on": [row["key"] for row in work_on(rows)],
-            "trajectory": trajectory_points(placement, sessions),
-        }
+        summary = placement_summary(request.user, sessions=sessions)
+        data = dict(summary)
+        if "work_on" in data:
+            data["work_on"] = [row["key"] for row in data["work_on"]]
         return Response(PlacementSerializer(data).data)

@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class RubricsConfig(AppConfig):
     name = "rubrics"
     verbose_name = "Rubrics"
+
+    def ready(self):
+        # Sessions sit below rubrics and never import them: rubrics supplies what they need to
+        # know (ratings for ranking, whether a session was evaluated, the rubric's panel on the
+        # session page) and asks for the rubric when sessions complete.
+        from interviews.sessions.hooks import hooks
+        from rubrics import tasks  # noqa: F401  (registers the refit task with Celery)
+        from rubrics.messages import outbox_rubrics_requested
+        from rubrics.selectors import (
+            evaluation_submitted_exists,
+            interviewer_reputation,
+            session_rubric_context,
+        )
+
+        hooks.install(
+            reputation=interviewer_reputation,
+            is_evaluated=evaluation_submitted_exists,
+            sessions_completed=outbox_rubrics_requested,
+            page_context=session_rubric_context,
+        )

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Level
 
+RUBRIC_NAME = "ML system design"
 EVALUATION_DUE_AFTER = timedelta(hours=48)
 NEEDS_CALIBRATION_POINTS = 0.25  # score points off (or onto) a typical candidate's average
 SCORES = (1, 2, 3, 4)

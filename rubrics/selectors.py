@@ -2,10 +2,15 @@ from datetime import datetime
 
 from django.db.models import Avg, Count, Prefetch
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Level, User
-from interviews.models import Session
+from interviews.sessions.models import Session, SessionStatus
+from interviews.sessions.selectors import session_for_user
+from rubrics.forms import RatingForm
 from rubrics.models import (
+    EVALUATION_DUE_AFTER,
+    RUBRIC_NAME,
     Dimension,
     DimensionScore,
     Evaluation,
@@ -16,7 +21,6 @@ from rubrics.models import (
     PlacementFit,
     Rubric,
 )
-from rubrics.seed import RUBRIC_NAME
 
 
 def rubric_current() -> Rubric:
@@ -27,6 +31,43 @@ def rubric_current() -> Rubric:
         .order_by("-version")
         .first()
     )
+
+
+def session_for_evaluation(user: User, pk, *, write: bool = False) -> Session:
+    """The session whose rubric `user` fills: only its interviewer's. 404 for everyone else, the
+    candidate included (page, API and service alike). `write` locks the session row."""
+    session = session_for_user(user, pk, write=write)
+    if session.interviewer_id != user.pk:
+        raise Http404("Only the session's interviewer fills its rubric.")
+    return session
+
+
+def session_for_rating(user: User, pk) -> Session:
+    """The session whose interviewer `user` rates: only its candidate's. 404 for everyone else."""
+    session = session_for_user(user, pk)
+    if session.candidate_id != user.pk:
+        raise Http404("Only the session's candidate rates its interviewer.")
+    return session
+
+
+def evaluation_submitted_exists(session: Session) -> bool:
+    return Evaluation.objects.filter(session=session, status=EvaluationStatus.SUBMITTED).exists()
+
+
+def session_rubric_context(user: User, session: Session) -> dict:
+    """The rubric's panel on the session page (interviews asks for it through its hooks): the
+    evaluation as `user` may see it, the candidate's rating, and when the rubric is due."""
+    due = session.end + EVALUATION_DUE_AFTER
+    return {
+        "rubric_panel": True,
+        "evaluation": evaluation_for_user(user, session),
+        "rating": InterviewerRating.objects.filter(session=session).first(),
+        "rating_form": RatingForm(),
+        "rubric_open": session.has_started()
+        and session.status in (SessionStatus.SCHEDULED, SessionStatus.COMPLETED),
+        "rubric_due": due,
+        "rubric_overdue": timezone.now() > due,
+    }
 
 
 def evaluation_for_user(user: User, session: Session) -> Evaluation | None:
@@ -139,3 +180,41 @@ def work_on(rows: list[dict], limit: int = 3) -> list[dict]:
     return sorted((row for row in rows if row["status"] != "meets"), key=lambda row: row["probability"])[
         :limit
     ]
+
+
+def placement_summary(
+    candidate: User, *, sessions: dict[int, tuple[int, datetime]], dimensions: list[Dimension] | None = None
+) -> dict:
+    """The candidate's placement as the feedback page and the API show it. `sessions` maps each
+    evaluation they received to (session id, start); `dimensions` default to the current rubric's.
+
+    `status` is none (no evaluation yet), pending (not fitted yet) or ready, with the rest.
+    """
+    placement = placement_for(candidate) if sessions else None
+    if placement is None:
+        if sessions:
+            return {
+                "status": "pending",
+                "detail": "Your first evaluation is being turned into a placement; ask again in a moment.",
+            }
+        return {
+            "status": "none",
+            "detail": "No evaluations yet: book a mock interview; your placement follows its evaluation.",
+        }
+    if dimensions is None:
+        dimensions = list(rubric_current().dimensions.all())
+    rows = standing_rows(placement, dimensions)
+    return {
+        "status": "ready",
+        "placement": placement,
+        "level": placement.level,
+        "confidence": placement.confidence,
+        "probabilities": placement.probabilities,
+        "provisional": placement.provisional,
+        "evaluations": placement.evaluations,
+        "up_to_date": placement.evaluations >= len(sessions),
+        "fitted_at": placement.fit.fitted_at,
+        "standing": rows,
+        "work_on": work_on(rows),
+        "trajectory": trajectory_points(placement, sessions),
+    }

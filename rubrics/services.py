@@ -1,35 +1,33 @@
-"""Writes for rubrics: an interviewer's evaluation, a candidate's rating, rubric versions."""
+"""Writes for rubrics: an interviewer's evaluation, a candidate's rating, rubric versions.
 
-import logging
-import time
-from datetime import datetime, timedelta
+The placement refit that evaluations feed is rubrics.refit."""
 
-import numpy as np
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
+from accounts.errors import Conflict
 from accounts.models import Level, User
-from config.errors import Conflict
-from interviews.models import Session, SessionStatus
-from interviews.selectors import session_for_user
-from interviews.services.notifications import outbox_evaluation_submitted
-from rubrics import placement as model
+from accounts.queue import enqueue_on_commit
+from interviews.sessions.models import Session, SessionStatus
+from rubrics.messages import outbox_evaluation_submitted
 from rubrics.models import (
     Dimension,
     DimensionScore,
     Evaluation,
     EvaluationStatus,
     InterviewerRating,
-    InterviewerSeverity,
-    Placement,
-    PlacementFit,
     Rubric,
     Verdict,
 )
-from rubrics.selectors import rubric_current
-
-logger = logging.getLogger(__name__)
+from rubrics.selectors import (
+    evaluation_submitted_exists,
+    rubric_current,
+    session_for_evaluation,
+    session_for_rating,
+)
 
 COUNTS = ("hints", "guidance", "clarifications")
 TEXTS = ("strengths", "improvements")
@@ -61,13 +59,12 @@ def evaluation_save(
     written when a rule fails.
     """
     now = now or timezone.now()
-    if session.interviewer_id != interviewer.pk:
-        raise ValidationError("Only the session's interviewer fills its rubric.")
+    session = session_for_evaluation(interviewer, session.pk)
     evaluation_check_open(session, now)
     try:
         with transaction.atomic():
             # The session row is the lock: saves (and no-show reports) of one session queue up.
-            session = session_for_user(interviewer, session.pk, write=True)
+            session = session_for_evaluation(interviewer, session.pk, write=True)
             evaluation_check_open(session, now)
             evaluation = _evaluation_locked(session, interviewer, now)
             if evaluation.is_submitted:
@@ -85,7 +82,7 @@ def evaluation_save(
             evaluation.save()
             if submit:
                 outbox_evaluation_submitted(session=session, now=now)
-                transaction.on_commit(_refit_soon)
+                enqueue_on_commit("rubrics.tasks.refit_placement")
             for score in scores.values():
                 score.evaluation = evaluation
             DimensionScore.objects.bulk_create(
@@ -167,11 +164,10 @@ def _complete(evaluation: Evaluation, dimensions: dict[str, Dimension], scores: 
 
 def rating_submit(*, session: Session, candidate: User, score: int, comment: str = "") -> InterviewerRating:
     """The candidate rates how useful the feedback was, once, after the evaluation arrived."""
-    if session.candidate_id != candidate.pk:
-        raise ValidationError("Only the session's candidate rates its interviewer.")
+    session = session_for_rating(candidate, session.pk)
     if not isinstance(score, int) or score not in range(1, 6):
         raise ValidationError({"score": "Rate from 1 to 5."})
-    if not Evaluation.objects.filter(session=session, status=EvaluationStatus.SUBMITTED).exists():
+    if not evaluation_submitted_exists(session):
         raise Conflict("You can rate the interviewer once their feedback has arrived.")
     try:
         with transaction.atomic():
@@ -200,150 +196,3 @@ def rubric_new_version(*, rubric: Rubric) -> Rubric:
         for d in rubric.dimensions.all()
     )
     return copy
-
-
-def _refit_soon() -> None:
-    from rubrics.tasks import refit_placement
-
-    try:
-        refit_placement.delay()
-    except Exception:  # the broker being away loses nothing: the nightly refit covers it
-        logger.warning("could not enqueue refit_placement; the nightly refit will", exc_info=True)
-
-
-KEEP_FITS_FOR = timedelta(days=30)
-
-
-def placement_refit(*, force: bool = False) -> PlacementFit | None:
-    """Fit the placement model over every submitted evaluation and store what it says.
-
-    Refits queue behind one another (the latest fit's row is the lock); one that finds the stored
-    fit already saw every submitted evaluation returns None without fitting, so a burst of
-    submissions costs one or two fits, not one each. `force` refits anyway (the nightly run).
-    Before the very first fit there is no row to lock: two first refits may both run, and the
-    upserts below make that harmless.
-    """
-    with transaction.atomic():
-        PlacementFit.objects.select_for_update().order_by("-pk").first()  # wait for a running refit
-        latest = PlacementFit.objects.order_by("-pk").first()  # then read what it stored
-        submitted = Evaluation.objects.filter(status=EvaluationStatus.SUBMITTED)
-        if not force and latest is not None and latest.evaluations == submitted.count():
-            return None
-        started = time.perf_counter()
-        records, dimensions = _placement_records(submitted)
-        if not records:
-            return None
-        obs = model.observations(records, dimensions)
-        result = model.fit(obs)
-        placements = model.place(obs, result)
-        fitted = PlacementFit.objects.create(
-            evaluations=len(records),
-            ratings=obs.ratings,
-            candidates=len(obs.candidates),
-            interviewers=len(obs.raters),
-            seconds=0,
-            converged=result.converged,
-            reliability=model.interrater_alpha(obs),
-            thresholds=[round(float(t), 4) for t in result.thresholds[model.SCORES]],
-            difficulties={
-                key: round(float(b), 4) for key, b in zip(dimensions, result.difficulty, strict=True)
-            },
-        )
-        _store_placements(fitted, placements)
-        _store_severities(fitted, obs, result)
-        fitted.seconds = round(time.perf_counter() - started, 3)
-        fitted.save(update_fields=["seconds"])
-        # Earlier fits nothing points at any more, past the audit window, go.
-        PlacementFit.objects.filter(fitted_at__lt=fitted.fitted_at - KEEP_FITS_FOR).exclude(
-            pk__in=Placement.objects.values("fit")
-        ).exclude(pk__in=InterviewerSeverity.objects.values("fit")).delete()
-    return fitted
-
-
-def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[str]]:
-    """Submitted evaluations as plain data, each candidate's in the order of their sessions."""
-    rows = submitted.order_by("session__start", "pk").values_list(
-        "pk",
-        "session__candidate_id",
-        "interviewer_id",
-        "hints",
-        "guidance",
-        "clarifications",
-        "recommended_level",
-    )
-    scores: dict[int, dict[str, int]] = {}
-    for evaluation_id, key, score in DimensionScore.objects.filter(
-        evaluation__status=EvaluationStatus.SUBMITTED, score__isnull=False
-    ).values_list("evaluation_id", "dimension__key", "score"):
-        scores.setdefault(evaluation_id, {})[key] = score
-    order = [d.key for d in rubric_current().dimensions.all()]
-    seen = {key for given in scores.values() for key in given}
-    dimensions = [key for key in order if key in seen] + sorted(seen - set(order))
-    records = [
-        model.EvaluationRecord(
-            id=pk,
-            candidate=candidate,
-            interviewer=interviewer,
-            scores=scores.get(pk, {}),
-            interventions=hints + guidance + clarifications,
-            recommended_level=level,
-        )
-        for pk, candidate, interviewer, hints, guidance, clarifications, level in rows
-    ]
-    return records, dimensions
-
-
-def _store_placements(fitted: PlacementFit, placements: list[model.Placement]) -> None:
-    Placement.objects.bulk_create(
-        [
-            Placement(
-                candidate_id=p.candidate,
-                fit=fitted,
-                level=p.level,
-                confidence=round(p.confidence, 3),
-                probabilities=p.probabilities,
-                position=round(p.position, 3),
-                evaluations=p.evaluations,
-                provisional=p.provisional,
-                standing=[vars(s) for s in p.standing],
-                trajectory=p.trajectory,
-            )
-            for p in placements
-        ],
-        update_conflicts=True,
-        unique_fields=["candidate"],
-        update_fields=[
-            "fit",
-            "level",
-            "confidence",
-            "probabilities",
-            "position",
-            "evaluations",
-            "provisional",
-            "standing",
-            "trajectory",
-        ],  # fmt: skip
-        batch_size=500,
-    )
-
-
-def _store_severities(fitted: PlacementFit, obs: model.Observations, result: model.Fit) -> None:
-    counts = np.bincount(obs.evaluation_rater, minlength=len(obs.raters))
-    points = model.severity_in_points(result)
-    InterviewerSeverity.objects.bulk_create(
-        [
-            InterviewerSeverity(
-                interviewer_id=int(rater),
-                fit=fitted,
-                severity=round(float(result.severity[n]), 4),
-                standard_error=round(float(result.severity_se[n]), 4),
-                points=round(float(points[n]), 3),
-                evaluations=int(counts[n]),
-            )
-            for n, rater in enumerate(obs.raters)
-        ],
-        update_conflicts=True,
-        unique_fields=["interviewer"],
-        update_fields=["fit", "severity", "standard_error", "points", "evaluations"],
-        batch_size=500,
-    )

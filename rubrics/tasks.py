@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from rubrics.services import placement_refit
+from rubrics.refit import placement_refit
 
 
 @shared_task

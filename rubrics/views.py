@@ -1,28 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
+from accounts.errors import Conflict, error_text
 from accounts.models import Level
-from config.errors import Conflict
-from interviews.selectors import session_for_user
+from interviews.fit import LEVELS, level_index
 from rubrics.charts import estimate_chart, score_sparkline
 from rubrics.forms import EvaluationForm, RatingForm
 from rubrics.models import EVALUATION_DUE_AFTER
-from rubrics.placement import LEVELS
 from rubrics.selectors import (
     calibration_overview,
     evaluation_for_user,
     evaluations_received,
     interviewer_reputation,
-    placement_for,
+    placement_summary,
     rubric_current,
-    standing_rows,
-    trajectory_points,
-    work_on,
+    session_for_evaluation,
+    session_for_rating,
 )
 from rubrics.services import evaluation_check_open, evaluation_save, rating_submit
 
@@ -35,9 +32,7 @@ def _attach_errors(form: EvaluationForm, exc: ValidationError) -> None:
 @login_required
 def evaluation_form(request, pk: int):
     """The interviewer's rubric: autosaves drafts (htmx), submits once."""
-    session = session_for_user(request.user, pk)
-    if session.interviewer_id != request.user.pk:
-        raise Http404("Only the interviewer fills the rubric.")
+    session = session_for_evaluation(request.user, pk)
     evaluation = evaluation_for_user(request.user, session)
     if evaluation is not None and evaluation.is_submitted:
         messages.info(request, "This evaluation is submitted; here it is as the candidate sees it.")
@@ -45,7 +40,7 @@ def evaluation_form(request, pk: int):
     try:
         evaluation_check_open(session)
     except (ValidationError, Conflict) as exc:
-        messages.error(request, exc.message if isinstance(exc, Conflict) else " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("session-detail", pk=pk)
 
     rubric = evaluation.rubric if evaluation else rubric_current()
@@ -94,17 +89,15 @@ def evaluation_form(request, pk: int):
 @login_required
 @require_POST
 def rate_interviewer(request, pk: int):
-    session = session_for_user(request.user, pk)
+    session = session_for_rating(request.user, pk)
     form = RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("session-detail", pk=pk)
     try:
         rating_submit(session=session, candidate=request.user, **form.cleaned_data)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (Conflict, ValidationError) as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "Thanks! Your rating helps interviewers give better feedback.")
     return redirect("session-detail", pk=pk)
@@ -114,26 +107,26 @@ def rate_interviewer(request, pk: int):
 def feedback_history(request):
     """The candidate's placement, its trend, each dimension over sessions, and every evaluation."""
     evaluations = list(evaluations_received(request.user))
-    placement = placement_for(request.user) if evaluations else None
-    context = {"evaluations": evaluations, "placement": placement}
+    context = {"evaluations": evaluations, "placement": None}
     if not evaluations:
         return render(request, "rubrics/feedback_history.html", context)
 
     oldest_first = evaluations[::-1]
     dimensions = list(rubric_current().dimensions.all())
-    session_dates = [e.session.start for e in oldest_first]
     scores = {e.pk: {s.dimension.key: s.score for s in e.scores.all()} for e in oldest_first}
-    context["session_dates"] = session_dates
+    context["session_dates"] = [e.session.start for e in oldest_first]
+    summary = placement_summary(
+        request.user,
+        sessions={e.pk: (e.session_id, e.session.start) for e in evaluations},
+        dimensions=dimensions,
+    )
     standing_by_key = {}
-    if placement is not None:
-        sessions = {e.pk: (e.session_id, e.session.start) for e in evaluations}
-        points = [
-            {**point, "level_label": Level(point["level"]).label}
-            for point in trajectory_points(placement, sessions)
-        ]
-        rows = standing_rows(placement, dimensions)
-        standing_by_key = {row["key"]: row for row in rows}
+    if summary["status"] == "ready":
+        placement = summary["placement"]
+        points = [{**point, "level_label": Level(point["level"]).label} for point in summary["trajectory"]]
+        standing_by_key = {row["key"]: row for row in summary["standing"]}
         context.update(
+            placement=placement,
             level_label=Level(placement.level).label,
             probabilities=[(Level(level).label, p) for level, p in placement.probabilities.items()],
             points=points,
@@ -143,10 +136,10 @@ def feedback_history(request):
                     for point in points
                 ]
             ),
-            standing=rows,
-            work_on=work_on(rows),
-            next_level=Level(LEVELS[min(LEVELS.index(placement.level) + 1, len(LEVELS) - 1)]).label,
-            updating=placement.evaluations < len(evaluations),
+            standing=summary["standing"],
+            work_on=summary["work_on"],
+            next_level=Level(LEVELS[min(level_index(placement.level) + 1, len(LEVELS) - 1)]).label,
+            updating=not summary["up_to_date"],
         )
     context["dimension_rows"] = [
         {

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from tests.factories import InterviewerFactory, UserFactory
 
@@ -103,14 +104,15 @@ def api_client():
     return APIClient()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database gets the content a deployment loads after migrating (`load_content`)."""
+    with django_db_blocker.unblock():
+        call_command("load_content", verbosity=0)
+
+
 @pytest.fixture
 def seeded_data(transactional_db):
-    """Transactional tests (live server, threads) start from flushed tables: reload what the
-    migrations seed (the question bank and the rubric)."""
-    from interviews.models import Question
-    from interviews.question_bank import load_question_bank
-    from rubrics.models import Dimension, Rubric
-    from rubrics.seed import load_rubric
-
-    load_question_bank(Question)
-    load_rubric(Rubric, Dimension)
+    """Transactional tests (live server, threads) start from flushed tables: reload the content
+    (the question bank and the rubric)."""
+    call_command("load_content", verbosity=0)

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import CompanyExperience, CompanyType, Level, User
-from interviews.models import Question
+from interviews.sessions.models import Question
 
 PASSWORD = "correct-horse-battery-9"
 

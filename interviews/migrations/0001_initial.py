@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import interviews.models
+import interviews.sessions.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('end', models.DateTimeField()),
                 ('target_level', models.CharField(choices=[('L3', 'L3'), ('L4', 'L4'), ('L5', 'L5+')], max_length=2)),
                 ('company_type', models.CharField(choices=[('faang', 'FAANG'), ('startup', 'Startup')], max_length=10)),
-                ('room_name', models.CharField(default=interviews.models.new_room_name, max_length=64, unique=True)),
+                ('room_name', models.CharField(default=interviews.sessions.models.new_room_name, max_length=64, unique=True)),
                 ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('no_show', 'No-show')], default='scheduled', max_length=12)),
                 ('sequence', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),

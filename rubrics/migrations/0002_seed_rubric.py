@@ -1,12 +1,9 @@
 from django.db import migrations
 
-
-def load(apps, schema_editor):
-    from rubrics.seed import load_rubric
-
-    load_rubric(apps.get_model("rubrics", "Rubric"), apps.get_model("rubrics", "Dimension"))
+# This migration once seeded rubric version 1 from a Python module. Rubric versions now live in
+# data files (rubrics/content/) loaded by `manage.py load_content`; migrations call nothing live.
 
 
 class Migration(migrations.Migration):
     dependencies = [("rubrics", "0001_initial")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = []

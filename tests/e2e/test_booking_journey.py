@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interviews.models import Session
+from interviews.sessions.models import Session
 from tests.e2e.conftest import go, sign_in
 from tests.factories import PASSWORD, InterviewerFactory, UserFactory
 

@@ -1,10 +1,10 @@
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Level
+from config.demo.accounts import DEMO_PASSWORD
+from rubrics.estimator import LEVELS
 from rubrics.models import Placement
-from rubrics.placement import LEVELS
 from tests.e2e.conftest import go, sign_in
 
 

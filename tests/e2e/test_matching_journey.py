@@ -3,8 +3,8 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interviews.models import MatchRequest
-from interviews.services.matching import matching_round
+from interviews.matching.models import MatchRequest
+from interviews.matching.services import matching_round
 from tests.e2e.conftest import go, sign_in
 from tests.factories import PASSWORD, InterviewerFactory, SlotFactory, UserFactory
 

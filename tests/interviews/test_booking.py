@@ -6,10 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.errors import Conflict
-from interviews.models import Question, Session, SessionStatus
-from interviews.selectors import slots_available
-from interviews.services.booking import session_book
+from accounts.errors import Conflict
+from interviews.sessions.booking import session_book
+from interviews.sessions.models import Question, Session, SessionStatus
+from interviews.sessions.selectors import slots_available
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +203,7 @@ class TestSlotSearch:
         base = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
 
         def add(count):
-            from interviews.models import Slot
+            from interviews.scheduling.models import Slot
 
             Slot.objects.bulk_create(
                 Slot(
@@ -217,7 +217,7 @@ class TestSlotSearch:
         add(100)
         with django_assert_num_queries(4):
             assert len(self._search(candidate)) == 100
-        from interviews.models import Slot
+        from interviews.scheduling.models import Slot
 
         Slot.objects.all().delete()
         add(1000)

@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from interviews.models import OutboxMessage
-from interviews.services.booking import session_book
+from interviews.notifications.models import OutboxMessage
+from interviews.sessions.booking import session_book
 from tests.factories import InterviewerFactory, SlotFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.usefixtures("seeded_data")]

@@ -7,11 +7,12 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from config.errors import Conflict
-from interviews.models import OutboxMessage, Session
-from interviews.services.booking import session_book
-from interviews.services.matching import match_request_create, matching_round
-from interviews.services.notifications import outbox_dispatch
+from accounts.errors import Conflict
+from interviews.matching.services import match_request_create, matching_round
+from interviews.notifications.models import OutboxMessage
+from interviews.notifications.outbox import outbox_dispatch
+from interviews.sessions.booking import session_book
+from interviews.sessions.models import Session
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("seeded_data")]

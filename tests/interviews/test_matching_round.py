@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import Conflict
-from interviews.models import MatchRequest, OutboxMessage, RoundLease, Session
-from interviews.services.matching import match_request_cancel, match_request_create, matching_round
+from accounts.errors import Conflict
+from interviews.matching.models import MatchRequest, RoundLease
+from interviews.matching.services import match_request_cancel, match_request_create, matching_round
+from interviews.notifications.models import OutboxMessage
+from interviews.sessions.models import Session
 from tests.factories import InterviewerFactory, SlotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interviews.matching import (
+from interviews.matching.solver import (
     Offer,
     Request,
     pair_cost,

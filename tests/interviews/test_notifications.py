@@ -8,10 +8,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import MessageKind, OutboxMessage
-from interviews.services.booking import session_book, session_reschedule
-from interviews.services.lifecycle import session_cancel
-from interviews.services.notifications import outbox_dispatch, outbox_retry
+from interviews.notifications.kinds import KINDS
+from interviews.notifications.models import OutboxMessage
+from interviews.notifications.outbox import outbox_dispatch, outbox_retry
+from interviews.sessions.booking import session_book, session_reschedule
+from interviews.sessions.lifecycle import session_cancel
 from tests.factories import InterviewerFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,16 +221,24 @@ def test_no_task_is_scheduled_far_ahead_with_eta_or_countdown():
     assert offenders == []
 
 
+def test_every_part_registers_its_message_kinds_with_the_outbox():
+    assert set(KINDS) == {
+        "booking_confirmation", "cancellation", "reschedule", "reminder_24h", "reminder_1h",  # sessions
+        "match_found", "request_expired",  # matching
+        "rubric_due", "rubric_overdue", "feedback_ready",  # rubrics
+    }  # fmt: skip
+
+
 def test_message_kinds_all_have_their_three_templates():
-    for kind in MessageKind.values:
+    for kind in KINDS:
         for part in ("subject.txt", "body.txt", "body.html"):
             assert (ROOT / "templates" / "emails" / kind / part).exists(), (kind, part)
 
 
-@pytest.mark.parametrize("kind", MessageKind.values)
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_message_kind_renders_for_its_recipient_in_their_zone(session, candidate, interviewer, kind):
-    from interviews.models import MatchRequest
-    from interviews.services.notifications import message_render
+    from interviews.matching.models import MatchRequest
+    from interviews.notifications.outbox import message_render
 
     recipient = interviewer if kind in ("rubric_due", "rubric_overdue") else candidate
     if kind == "cancellation":

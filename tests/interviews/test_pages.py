@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import AvailabilityWindow, Session
+from interviews.scheduling.models import AvailabilityWindow
+from interviews.sessions.models import Session
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import Conflict
-from interviews.models import Session, SessionStatus, Slot
-from interviews.selectors import open_slots
-from interviews.services.booking import session_book, session_reschedule
-from interviews.services.lifecycle import session_cancel, session_report_no_show, sessions_complete_ended
+from accounts.errors import Conflict
+from interviews.scheduling.models import Slot
+from interviews.sessions.booking import session_book, session_reschedule
+from interviews.sessions.lifecycle import session_cancel, session_report_no_show, sessions_complete_ended
+from interviews.sessions.models import Session, SessionStatus
+from interviews.sessions.selectors import open_slots
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,4 +230,6 @@ def test_api_slots_lists_fitting_slots_and_validates_the_query(api_client, candi
     response = api_client.get(
         reverse("api-slots"), {"start": "2027-01-10T00:00:00Z", "end": "2027-01-01T00:00:00Z"}
     )
-    assert response.status_code == 400 and "end must be after start" in response.json()["detail"]
+    assert response.status_code == 400
+    # One rule for the page and the API, so one wording.
+    assert "The end date comes before the start date." in response.json()["detail"]

@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from interviews.models import AvailabilityWindow, BlockedDate, Slot, Weekday
-from interviews.services.availability import slots_generate
-from interviews.timeslots import slot_starts
+from interviews.scheduling.models import AvailabilityWindow, BlockedDate, Slot, Weekday
+from interviews.scheduling.services import slots_generate
+from interviews.scheduling.timeslots import slot_starts
 from tests.factories import InterviewerFactory, SessionFactory
 
 

@@ -103,7 +103,8 @@ class TestAccess:
     ):
         url = reverse("api-evaluation", args=[past_session.pk])
         api_client.force_authenticate(candidate)
-        assert api_client.put(url, {"hints": 1}, format="json").status_code == 403
+        # One access rule, one status on page, API and service: the rubric is not the candidate's.
+        assert api_client.put(url, {"hints": 1}, format="json").status_code == 404
         api_client.force_authenticate(outsider)
         assert api_client.put(url, {"hints": 1}, format="json").status_code == 404
         assert (

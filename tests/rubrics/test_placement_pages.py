@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from rubrics.models import InterviewerSeverity, Placement, PlacementFit
-from rubrics.services import evaluation_save, placement_refit
+from rubrics.refit import placement_refit
+from rubrics.services import evaluation_save
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db

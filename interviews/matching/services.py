@@ -1,0 +1,259 @@
+"""Match requests and the matching round that books them."""
+
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Prefetch, Q
+from django.utils import timezone
+
+from accounts.errors import Conflict
+from accounts.models import User
+from interviews.fit import taking_interviews
+from interviews.matching.messages import outbox_matches_found, outbox_request_expired
+from interviews.matching.models import (
+    MAX_OPEN_REQUESTS,
+    MAX_WINDOWS,
+    MatchRequest,
+    MatchRequestStatus,
+    MatchWindow,
+    RoundLease,
+)
+from interviews.matching.solver import Assignment, Offer, Request, solve_optimal
+from interviews.scheduling.models import MIN_NOTICE, SESSION_LENGTH
+from interviews.scheduling.services import HORIZON_DAYS
+from interviews.scheduling.timeslots import week_key
+from interviews.sessions.booking import sessions_book_many, target_resolve
+from interviews.sessions.hooks import hooks
+from interviews.sessions.selectors import active_sessions, interviewer_week_load, open_slots
+
+ROUND_LEASE = timedelta(minutes=10)
+
+
+def match_request_create(
+    *,
+    candidate: User,
+    windows: list[tuple[datetime, datetime]],
+    target_level: str | None = None,
+    company_type: str | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> MatchRequest:
+    """Ask for a match inside one or more windows (stored in UTC).
+
+    Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for)
+    and fit a whole session; a candidate has at most 3 open requests.
+    """
+    now = now or timezone.now()
+    target_level, company_type = target_resolve(candidate, target_level, company_type)
+    errors = {}
+    if not windows:
+        errors["windows"] = "Give at least one time window that suits you."
+    elif len(windows) > MAX_WINDOWS:
+        errors["windows"] = f"Give at most {MAX_WINDOWS} windows."
+    else:
+        for start, end in windows:
+            if end <= now + MIN_NOTICE:
+                errors["windows"] = "A window is in the past (or within the next 2 hours)."
+            elif end - max(start, now + MIN_NOTICE) < SESSION_LENGTH:
+                errors["windows"] = "Each window must fit a whole 60-minute session, from 2 hours from now."
+            elif start > now + timedelta(days=HORIZON_DAYS):
+                errors["windows"] = "Windows can be at most 4 weeks ahead."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=candidate.pk).first()
+        if candidate.match_requests.filter(status=MatchRequestStatus.OPEN).count() >= MAX_OPEN_REQUESTS:
+            raise ValidationError(f"You already have {MAX_OPEN_REQUESTS} open requests: cancel one first.")
+        request = MatchRequest.objects.create(
+            candidate=candidate,
+            target_level=target_level,
+            company_type=company_type,
+            note=(note or "").strip(),
+            created_at=now,
+        )
+        MatchWindow.objects.bulk_create(
+            MatchWindow(request=request, start=s, end=e) for s, e in sorted(windows)
+        )
+    return request
+
+
+def match_request_cancel(*, request: MatchRequest, by: User, now: datetime | None = None) -> MatchRequest:
+    with transaction.atomic():
+        request = MatchRequest.objects.select_for_update().get(pk=request.pk)
+        if request.candidate_id != by.pk:
+            raise ValidationError("Only the candidate can cancel this request.")
+        if request.status != MatchRequestStatus.OPEN:
+            raise Conflict(f"This request is already {request.get_status_display().lower()}.")
+        request.status = MatchRequestStatus.CANCELLED
+        request.closed_at = now or timezone.now()
+        request.save(update_fields=["status", "closed_at"])
+    return request
+
+
+def matching_round(*, now: datetime | None = None) -> dict:
+    """One round: expire requests whose windows have passed, solve one min-cost flow over every
+    open request and the open slots inside their windows, and book each chosen pair through
+    the booking service (a slot taken meanwhile is skipped). Single-flight: a round that finds
+    another one running returns at once.
+    """
+    now = now or timezone.now()
+    if not _acquire_lease(now):
+        return {"skipped": True}
+    held_until = now + ROUND_LEASE
+    try:
+        expired = _expire(now)
+        requests, offers, capacity, booked, users = _problem(now)
+        assignment = solve_optimal(requests, offers, capacity, booked)
+        booked = _book(assignment, users, now)
+    finally:
+        RoundLease.objects.filter(pk=1, held_until=held_until).update(held_until=None)  # only our own
+    return {
+        "skipped": False,
+        "expired": expired,
+        "requests": len(requests),
+        "slots": len(offers),
+        "chosen": assignment.matched,
+        "booked": booked,
+        "total_cost": assignment.total_cost,
+    }
+
+
+def _acquire_lease(now: datetime) -> bool:
+    RoundLease.objects.get_or_create(pk=1)
+    free = Q(held_until__isnull=True) | Q(held_until__lt=now)
+    return RoundLease.objects.filter(free, pk=1).update(held_until=now + ROUND_LEASE) == 1
+
+
+def _expire(now: datetime) -> int:
+    """Requests with no window left that could still hold a session get a notice."""
+    last_chance = now + MIN_NOTICE + SESSION_LENGTH
+    count = 0
+    stale = (
+        MatchRequest.objects.filter(status=MatchRequestStatus.OPEN)
+        .annotate(last_end=Max("windows__end"))
+        .filter(last_end__lt=last_chance)
+        .select_related("candidate")
+    )
+    for request in stale:
+        with transaction.atomic():
+            if MatchRequest.objects.filter(pk=request.pk, status=MatchRequestStatus.OPEN).update(
+                status=MatchRequestStatus.EXPIRED, closed_at=now
+            ):
+                outbox_request_expired(request=request, now=now)
+                count += 1
+    return count
+
+
+def _problem(now: datetime):
+    open_requests = list(
+        MatchRequest.objects.filter(status=MatchRequestStatus.OPEN)
+        .select_related("candidate")
+        .prefetch_related(Prefetch("windows", queryset=MatchWindow.objects.order_by("start")))
+    )
+    if not open_requests:
+        return [], [], {}, {}, {}
+    earliest = now + MIN_NOTICE
+    latest = max(w.end for r in open_requests for w in r.windows.all())
+    slots = list(
+        open_slots()
+        .filter(taking_interviews(prefix="interviewer__"), start__gte=earliest, start__lt=latest)
+        .values_list(
+            "pk",
+            "interviewer_id",
+            "start",
+            "end",
+            "interviewer__interviewer_level",
+            "interviewer__company_experience",
+            "interviewer__time_zone",
+            "interviewer__sessions_per_week",
+        )
+    )
+    interviewer_ids = {row[1] for row in slots}
+    zones = {row[1]: ZoneInfo(row[6]) for row in slots}
+    seats = {row[1]: row[7] or 0 for row in slots}
+    load = interviewer_week_load(interviewer_ids=interviewer_ids, start=earliest, end=latest)
+    candidate_ids = {r.candidate_id for r in open_requests}
+    pairings = Counter(
+        active_sessions()
+        .filter(candidate_id__in=candidate_ids, interviewer_id__in=interviewer_ids)
+        .values_list("candidate_id", "interviewer_id")
+    )
+    reputation = hooks.reputation(interviewer_ids)
+
+    offers = []
+    capacity = {}
+    for pk, interviewer_id, start, end, level, experience, _, _ in slots:
+        week = week_key(start, zones[interviewer_id])
+        capacity[(interviewer_id, week)] = max(0, seats[interviewer_id] - load[(interviewer_id, week)])
+        rating = reputation.get(interviewer_id, (None, 0))[0]
+        offers.append(Offer(pk, interviewer_id, start, end, level, experience, week, rating))
+    requests = [
+        Request(
+            id=r.pk,
+            candidate_id=r.candidate_id,
+            target_level=r.target_level,
+            company_type=r.company_type,
+            windows=tuple((w.start, w.end) for w in r.windows.all()),
+            waited_hours=(now - r.created_at).total_seconds() / 3600,
+            pairings={i: n for (c, i), n in pairings.items() if c == r.candidate_id},
+        )
+        for r in open_requests
+    ]
+    users = {r.pk: r.candidate for r in open_requests}
+    return requests, offers, capacity, dict(load), users
+
+
+BOOKING_CHUNK = 200
+
+
+def _book(assignment: Assignment, users: dict[int, User], now: datetime) -> int:
+    """Book the chosen pairs, longest-waiting first, a chunk per transaction through the booking
+    service's batch path; a pair whose slot or person was taken meanwhile is skipped and its
+    request waits for the next round."""
+    pairs = sorted(assignment.pairs, key=lambda p: -p.request.waited_hours)
+    booked = 0
+    for first in range(0, len(pairs), BOOKING_CHUNK):
+        chunk = pairs[first : first + BOOKING_CHUNK]
+        try:
+            booked += _book_chunk(chunk, users, now)
+        except IntegrityError:  # a constraint caught what the checks did not: go one by one
+            booked += sum(_book_chunk([pair], users, now, quiet=True) for pair in chunk)
+    return booked
+
+
+def _book_chunk(pairs, users: dict[int, User], now: datetime, quiet: bool = False) -> int:
+    try:
+        with transaction.atomic():
+            requests = {
+                r.pk: r
+                for r in MatchRequest.objects.select_for_update().filter(
+                    pk__in=[p.request.id for p in pairs], status=MatchRequestStatus.OPEN
+                )
+            }  # a request cancelled meanwhile drops out here
+            asks = [
+                (p.request.id, users[p.request.id], p.offer.id, requests[p.request.id].target_level,
+                 requests[p.request.id].company_type)
+                for p in pairs
+                if p.request.id in requests
+            ]  # fmt: skip
+            sessions = sessions_book_many(asks=asks, now=now)
+            costs = {p.request.id: p.breakdown for p in pairs}
+            matched = []
+            for request_id, session in sessions.items():
+                request = requests[request_id]
+                request.status, request.session, request.closed_at = MatchRequestStatus.MATCHED, session, now
+                request.match_costs = costs[request_id]
+                # One UPDATE a row: bulk_update's CASE expressions cost more to build than this.
+                MatchRequest.objects.filter(pk=request_id).update(
+                    status=request.status, session=session, closed_at=now, match_costs=request.match_costs
+                )
+                matched.append(request)
+            outbox_matches_found(requests=matched, now=now)
+            return len(matched)
+    except IntegrityError:
+        if quiet:
+            return 0
+        raise

@@ -1,0 +1,324 @@
+"""Booking and rescheduling: the one path by which a session gets a slot."""
+
+import random
+from collections import defaultdict
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.errors import Conflict
+from accounts.models import CompanyType, Level, User
+from interviews.fit import fit_problem
+from interviews.scheduling.models import MIN_NOTICE, Slot
+from interviews.scheduling.timeslots import week_bounds, week_key
+from interviews.sessions.messages import outbox_session_rescheduled, outbox_sessions_booked
+from interviews.sessions.models import ACTIVE_STATUSES, LATE_CANCEL_WINDOW, Question, Session, SessionStatus
+from interviews.sessions.selectors import active_sessions, interviewer_week_load
+
+SLOT_TAKEN = "This slot was just taken. Pick another one."
+
+
+def session_book(
+    *,
+    candidate: User,
+    slot_id: int,
+    target_level: str | None = None,
+    company_type: str | None = None,
+    now: datetime | None = None,
+) -> Session:
+    """Book an open slot for `candidate`: the session, its question, its video room and the
+    messages it owes (confirmations, reminders), atomically.
+
+    Rules (re-checked inside the transaction): the slot exists, starts at least 2 hours ahead,
+    is open; the interviewer fits the target and has capacity that week (their own week); neither
+    person has another active session at that time. A slot is booked at most once and nobody is
+    in two overlapping sessions: the database enforces it too, and a lost race is a Conflict.
+    """
+    now = now or timezone.now()
+    target_level, company_type = target_resolve(candidate, target_level, company_type)
+    try:
+        with transaction.atomic():
+            slot, interviewer, candidate = _lock(slot_id, candidate)
+            _check(
+                slot=slot,
+                interviewer=interviewer,
+                candidate=candidate,
+                target_level=target_level,
+                company_type=company_type,
+                now=now,
+            )
+            session = Session.objects.create(
+                candidate=candidate,
+                interviewer=interviewer,
+                slot=slot,
+                start=slot.start,
+                end=slot.end,
+                target_level=target_level,
+                company_type=company_type,
+                question=question_assign(
+                    candidate=candidate, target_level=target_level, company_type=company_type
+                ),
+            )
+            outbox_sessions_booked(sessions=[session], now=now)
+            return session
+    except IntegrityError as exc:
+        raise Conflict(SLOT_TAKEN) from exc
+
+
+def session_reschedule(
+    *, session: Session, candidate: User, slot_id: int, now: datetime | None = None
+) -> Session:
+    """Move a candidate's scheduled session to another open slot, possibly another interviewer's.
+
+    Same rules as booking, counting the session itself as gone; the move is atomic and keeps the
+    session (its question, room and calendar identity), bumping its sequence.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            session = Session.objects.select_for_update().get(pk=session.pk)
+            session.ensure_changeable(now)
+            if session.candidate_id != candidate.pk:
+                raise ValidationError("Only the candidate can reschedule. Cancel the session instead.")
+            if str(session.slot_id) == str(slot_id):
+                raise ValidationError({"slot": "That is the session's current slot."})
+            slot, interviewer, candidate = _lock(slot_id, candidate)
+            _check(
+                slot=slot,
+                interviewer=interviewer,
+                candidate=candidate,
+                target_level=session.target_level,
+                company_type=session.company_type,
+                now=now,
+                moving=session,
+            )
+            previous_interviewer = session.interviewer
+            # Moving a session under 24 hours before it starts lets the other person down too.
+            session.late_cancellation = session.late_cancellation or session.start - now < LATE_CANCEL_WINDOW
+            session.slot, session.interviewer = slot, interviewer
+            session.start, session.end = slot.start, slot.end
+            session.sequence += 1
+            session.save(
+                update_fields=["slot", "interviewer", "start", "end", "sequence", "late_cancellation"]
+            )
+            outbox_session_rescheduled(session=session, previous_interviewer=previous_interviewer, now=now)
+            return session
+    except IntegrityError as exc:
+        raise Conflict(SLOT_TAKEN) from exc
+
+
+def question_assign(*, candidate: User, target_level: str, company_type: str) -> Question:
+    """A question that fits the target (Question.fits) and that the candidate has never had, picked
+    at random among those, which spreads use evenly across the bank.
+
+    When the candidate has had every fitting question, one of them is given again.
+    """
+    had = Session.objects.filter(candidate=candidate, question=OuterRef("pk")).exclude(
+        status=SessionStatus.CANCELLED
+    )
+    fitting = [
+        question
+        for question in Question.objects.filter(is_active=True, company_type=company_type).annotate(
+            had=Exists(had)
+        )
+        if question.fits(target_level=target_level, company_type=company_type)
+    ]
+    if not fitting:
+        raise ValidationError("No interview question fits this target yet. Staff have been told; try later.")
+    return _pick_question(fitting, had={q.pk for q in fitting if q.had})
+
+
+def _pick_question(fitting: list[Question], *, had: set[int]) -> Question:
+    return random.choice([q for q in fitting if q.pk not in had] or fitting)
+
+
+def target_resolve(candidate: User, target_level: str | None, company_type: str | None) -> tuple[str, str]:
+    """The target asked for, or the candidate's profile's; an unknown one is a ValidationError."""
+    target_level = target_level or candidate.target_level
+    company_type = company_type or candidate.target_company_type
+    errors = {}
+    if target_level not in Level.values:
+        errors["target_level"] = "Choose the level you are aiming for (L3, L4 or L5)."
+    if company_type not in CompanyType.values:
+        errors["company_type"] = "Choose the kind of company you are aiming for (faang or startup)."
+    if errors:
+        raise ValidationError(errors)
+    return target_level, company_type
+
+
+def _lock(slot_id: int, candidate: User) -> tuple[Slot, User, User]:
+    """Read the slot, then lock both people (in id order, so two bookings never deadlock).
+
+    Every booking of a slot locks its interviewer, so bookings of one slot, and of anyone's
+    time, run one after another; the checks that follow see everything committed before.
+    """
+    try:
+        slot = Slot.objects.get(pk=slot_id)
+    except (Slot.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"slot": "This slot does not exist."}) from None
+    people = {
+        user.pk: user
+        for user in User.objects.select_for_update()
+        .filter(pk__in=[slot.interviewer_id, candidate.pk])
+        .order_by("pk")
+    }
+    return slot, people[slot.interviewer_id], people[candidate.pk]
+
+
+# One statement counts everything that can stand in the way of a booking. Written as SQL
+# because it runs on every booking and the ORM's compilation of it cost more than running it.
+_CONFLICTS_SQL = f"""
+SELECT
+  COUNT(*) FILTER (WHERE slot_id = %s),
+  COUNT(*) FILTER (WHERE interviewer_id = %s AND start >= %s AND start < %s),
+  COUNT(*) FILTER (WHERE start < %s AND "end" > %s AND (candidate_id = %s OR interviewer_id = %s)),
+  COUNT(*) FILTER (WHERE start < %s AND "end" > %s AND (candidate_id = %s OR interviewer_id = %s))
+FROM interviews_session
+WHERE status IN ({", ".join(["%s"] * len(ACTIVE_STATUSES))}) AND id <> %s AND (
+  slot_id = %s
+  OR (interviewer_id = %s AND start >= %s AND start < %s)
+  OR (start < %s AND "end" > %s AND (candidate_id IN (%s, %s) OR interviewer_id IN (%s, %s)))
+)
+"""
+
+
+def _conflicts(slot, interviewer, candidate, week_start, week_end, moving) -> dict:
+    dt = connection.ops.adapt_datetimefield_value
+    start, end, ws, we = dt(slot.start), dt(slot.end), dt(week_start), dt(week_end)
+    c, i = candidate.pk, interviewer.pk
+    params = [
+        slot.pk, i, ws, we, end, start, c, c, end, start, i, i,
+        *[str(s) for s in ACTIVE_STATUSES], moving.pk if moving else 0,
+        slot.pk, i, ws, we, end, start, c, i, c, i,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_CONFLICTS_SQL, params)
+        taken, week_load, candidate_busy, interviewer_busy = cursor.fetchone()
+    return {
+        "taken": taken,
+        "week_load": week_load,
+        "candidate_busy": candidate_busy,
+        "interviewer_busy": interviewer_busy,
+    }
+
+
+def _check(
+    *,
+    slot: Slot,
+    interviewer: User,
+    candidate: User,
+    target_level: str,
+    company_type: str,
+    now: datetime,
+    moving: Session | None = None,
+) -> None:
+    _check_slot(slot=slot, interviewer=interviewer, candidate=candidate, target_level=target_level,
+                company_type=company_type, now=now)  # fmt: skip
+    week_start, week_end = week_bounds(slot.start, ZoneInfo(interviewer.time_zone))
+    _check_counts(interviewer, **_conflicts(slot, interviewer, candidate, week_start, week_end, moving))
+
+
+def _check_slot(*, slot, interviewer, candidate, target_level, company_type, now) -> None:
+    """The rules that need only the slot and the two people."""
+    if slot.start <= now:
+        raise ValidationError({"slot": "This slot is in the past."})
+    if slot.start < now + MIN_NOTICE:
+        raise ValidationError({"slot": "Sessions are booked at least 2 hours ahead. Pick a later slot."})
+    problem = fit_problem(
+        interviewer=interviewer, candidate=candidate, target_level=target_level, company_type=company_type
+    )
+    if problem:
+        raise ValidationError({"slot": problem})
+    if slot.is_withdrawn:
+        raise Conflict(SLOT_TAKEN)
+
+
+def _check_counts(interviewer, *, taken, week_load, candidate_busy, interviewer_busy) -> None:
+    """The rules over other active sessions, given their counts."""
+    if taken or interviewer_busy:
+        raise Conflict(SLOT_TAKEN)
+    if candidate_busy:
+        raise Conflict("You already have a session at that time.")
+    if week_load >= interviewer.sessions_per_week:
+        raise Conflict(
+            f"{interviewer.name} has no sessions left that week. Pick another week or interviewer."
+        )
+
+
+def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: datetime) -> dict[int, Session]:
+    """Book many (key, candidate, slot id, target level, company type) asks in the caller's
+    transaction, with the rules of session_book checked over rows read once (a handful of
+    queries for the whole batch). An ask that breaks a rule is skipped. Returns {key: session}.
+
+    Everyone involved is locked first, in id order, as session_book does, so no booking for
+    these people or slots can interleave; the database constraints still stand behind it.
+    """
+    slots = Slot.objects.in_bulk([slot_id for _, _, slot_id, _, _ in asks])
+    people = {c.pk for _, c, _, _, _ in asks} | {s.interviewer_id for s in slots.values()}
+    users = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=people).order_by("pk")}
+    if not slots:
+        return {}
+    low = min(s.start for s in slots.values()) - timedelta(days=7)
+    high = max(s.end for s in slots.values()) + timedelta(days=7)
+    # What stands in the way, indexed: taken slots, each person's busy spans, each
+    # interviewer's load per week (their own).
+    taken, spans = set(), defaultdict(list)
+    load = interviewer_week_load(
+        interviewer_ids={s.interviewer_id for s in slots.values()}, start=low, end=high
+    )
+
+    def hold(slot_id, candidate_id, interviewer_id, start, end):
+        taken.add(slot_id)
+        spans[candidate_id].append((start, end))
+        spans[interviewer_id].append((start, end))
+
+    for row in (
+        active_sessions()
+        .filter(Q(slot_id__in=list(slots)) | Q(candidate_id__in=people) | Q(interviewer_id__in=people))
+        .filter(start__lt=high, end__gt=low)
+        .values_list("slot_id", "candidate_id", "interviewer_id", "start", "end")
+    ):
+        hold(*row)
+    questions = list(Question.objects.filter(is_active=True))
+    had = set(
+        Session.objects.filter(candidate_id__in=[c.pk for _, c, _, _, _ in asks])
+        .exclude(status=SessionStatus.CANCELLED)
+        .values_list("candidate_id", "question_id")
+    )
+    created = {}
+    for key, candidate, slot_id, target_level, company_type in asks:
+        slot = slots.get(slot_id)
+        if slot is None:
+            continue
+        interviewer, candidate = users[slot.interviewer_id], users[candidate.pk]
+        week = week_key(slot.start, ZoneInfo(interviewer.time_zone))
+        try:
+            _check_slot(slot=slot, interviewer=interviewer, candidate=candidate, target_level=target_level,
+                        company_type=company_type, now=now)  # fmt: skip
+            _check_counts(
+                interviewer,
+                taken=slot_id in taken,
+                week_load=load[interviewer.pk, week],
+                candidate_busy=any(s < slot.end and e > slot.start for s, e in spans[candidate.pk]),
+                interviewer_busy=any(s < slot.end and e > slot.start for s, e in spans[interviewer.pk]),
+            )
+        except (ValidationError, Conflict):
+            continue
+        fitting = [q for q in questions if q.fits(target_level=target_level, company_type=company_type)]
+        if not fitting:
+            continue
+        question = _pick_question(fitting, had={q for c, q in had if c == candidate.pk})
+        had.add((candidate.pk, question.pk))
+        hold(slot_id, candidate.pk, interviewer.pk, slot.start, slot.end)
+        load[interviewer.pk, week] += 1
+        created[key] = Session(
+            candidate=candidate, interviewer=interviewer, slot=slot, start=slot.start, end=slot.end,
+            target_level=target_level, company_type=company_type, question=question,
+        )  # fmt: skip
+    Session.objects.bulk_create(created.values())
+    outbox_sessions_booked(sessions=list(created.values()), now=now)
+    return created

@@ -1,0 +1,104 @@
+"""A session after booking: cancelled, reported as a no-show, completed."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+
+from accounts.errors import Conflict
+from accounts.models import User
+from interviews.scheduling.models import Slot
+from interviews.sessions.hooks import hooks
+from interviews.sessions.messages import outbox_session_cancelled
+from interviews.sessions.models import (
+    LATE_CANCEL_WINDOW,
+    NO_SHOW_AFTER,
+    NO_SHOW_UNTIL,
+    Session,
+    SessionStatus,
+)
+
+
+def session_cancel(*, session: Session, by: User, reason: str, now: datetime | None = None) -> Session:
+    """Either side cancels a scheduled session before it starts, saying why.
+
+    Under 24 hours before the start it is recorded as late. A candidate's cancel reopens the
+    slot; an interviewer's withdraws it, so it is not offered again. Both are told (with a
+    calendar cancellation) and pending reminders are withdrawn.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.role_of(by) is None:
+            raise ValidationError("Only the candidate or the interviewer can cancel this session.")
+        session.ensure_changeable(now)
+        if not reason:
+            raise ValidationError({"reason": "Tell the other person why you cancel."})
+        session.status = SessionStatus.CANCELLED
+        session.cancelled_by = by
+        session.cancelled_at = now
+        session.cancel_reason = reason
+        session.late_cancellation = session.start - now < LATE_CANCEL_WINDOW
+        session.sequence += 1  # calendar clients need a higher SEQUENCE on the CANCEL
+        session.save(
+            update_fields=[
+                "status",
+                "cancelled_by",
+                "cancelled_at",
+                "cancel_reason",
+                "late_cancellation",
+                "sequence",
+            ]
+        )
+        outbox_session_cancelled(session=session, now=now)
+        if by.pk == session.interviewer_id and session.slot_id:
+            Slot.objects.filter(pk=session.slot_id).update(is_withdrawn=True)
+    return session
+
+
+def session_report_no_show(*, session: Session, by: User, now: datetime | None = None) -> Session:
+    """One side reports that the other did not come: from 15 minutes after the start until 48 hours
+    after the end, and not once the session was evaluated."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.role_of(by) is None:
+            raise ValidationError("Only the candidate or the interviewer can report a no-show.")
+        if session.status == SessionStatus.CANCELLED:
+            raise Conflict("This session was cancelled.")
+        if session.status == SessionStatus.NO_SHOW:
+            raise Conflict("A no-show was already reported for this session.")
+        opens = session.start + NO_SHOW_AFTER
+        if now < opens:
+            local = formats.date_format(
+                timezone.localtime(opens, timezone.get_current_timezone()), "D j M, H:i"
+            )
+            raise ValidationError(f"You can report a no-show from 15 minutes after the start ({local}).")
+        if now > session.end + NO_SHOW_UNTIL:
+            raise ValidationError("No-shows are reported within 48 hours of the session.")
+        if hooks.is_evaluated(session):
+            raise Conflict("The interviewer already evaluated this session, so it took place.")
+        session.status = SessionStatus.NO_SHOW
+        session.no_show_reported_by = by
+        session.save(update_fields=["status", "no_show_reported_by"])
+    return session
+
+
+def sessions_complete_ended(*, now: datetime | None = None) -> int:
+    """Mark scheduled sessions whose end has passed as completed (the rubrics part then asks their
+    interviewers for the rubric). Safe to run twice at once (rows another run holds are skipped)
+    and to rerun."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ended = list(
+            Session.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("candidate", "interviewer")
+            .filter(status=SessionStatus.SCHEDULED, end__lte=now)
+        )
+        Session.objects.filter(pk__in=[s.pk for s in ended]).update(status=SessionStatus.COMPLETED)
+        for session in ended:
+            session.status = SessionStatus.COMPLETED
+        hooks.sessions_completed(ended)
+    return len(ended)

@@ -1,0 +1,204 @@
+"""Questions and sessions: one candidate, one interviewer, one question, one hour."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.errors import Conflict
+from accounts.models import CompanyType, Level
+from interviews.fit import level_index
+from interviews.scheduling.models import Slot
+
+LATE_CANCEL_WINDOW = timedelta(hours=24)
+NO_SHOW_AFTER = timedelta(minutes=15)
+NO_SHOW_UNTIL = timedelta(hours=48)  # after the end
+JOIN_OPENS_BEFORE = timedelta(minutes=10)
+
+
+class Question(models.Model):
+    """An ML system design prompt from the bank, fitted to a company type and a range of levels."""
+
+    slug = models.SlugField(max_length=80, unique=True, help_text="Its data file's name in the bank.")
+    # The data file's version this row was last loaded from: load_content updates a question only
+    # when its file carries a higher one, so edits made in the admin meanwhile are kept.
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=160, unique=True)
+    company_type = models.CharField(max_length=10, choices=CompanyType.choices)
+    min_level = models.CharField(max_length=2, choices=Level.choices, default=Level.L3)
+    max_level = models.CharField(max_length=2, choices=Level.choices, default=Level.L5)
+    company_context = models.TextField(
+        blank=True, help_text="For startup prompts: the company and its mission the design must serve."
+    )
+    prompt = models.TextField()
+    follow_ups = models.JSONField(
+        default=list,
+        help_text='A list of {"family": ..., "question": ...}: scale, storage, errors, experiments.',
+    )
+    expectations = models.JSONField(
+        default=dict, help_text='What each level should cover: {"L3": ..., "L4": ..., "L5": ...}.'
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("company_type", "title")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_level__gte=models.F("min_level")), name="question_level_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def fits(self, *, target_level: str, company_type: str) -> bool:
+        """The one rule for which questions a session may get: active, of the target's company
+        type, and asked at the target level."""
+        return (
+            self.is_active
+            and self.company_type == company_type
+            and level_index(self.min_level) <= level_index(target_level) <= level_index(self.max_level)
+        )
+
+    def expectations_by_level(self) -> list[tuple[str, str]]:
+        return [
+            (label, self.expectations[value]) for value, label in Level.choices if value in self.expectations
+        ]
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+# A session in one of these holds its slot and its people's time.
+ACTIVE_STATUSES = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED, SessionStatus.NO_SHOW)
+
+
+def new_room_name() -> str:
+    return f"PeerLoop-{secrets.token_urlsafe(18)}"
+
+
+class Session(models.Model):
+    """One mock interview: one candidate, one interviewer, one question, one hour."""
+
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_as_candidate"
+    )
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_as_interviewer"
+    )
+    slot = models.ForeignKey(Slot, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    target_level = models.CharField(max_length=2, choices=Level.choices)
+    company_type = models.CharField(max_length=10, choices=CompanyType.choices)
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="sessions")
+    room_name = models.CharField(max_length=64, unique=True, default=new_room_name)
+    status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    # Bumped on every reschedule: calendar invites carry it as SEQUENCE.
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    late_cancellation = models.BooleanField(default=False)
+    no_show_reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("start",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+                name="one_active_session_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(candidate=models.F("interviewer")), name="session_between_two_people"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="session_ends_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["interviewer", "start"]),
+            models.Index(fields=["candidate", "start"]),
+            models.Index(fields=["status", "end"]),
+        ]
+        # PostgreSQL also has exclusion constraints against overlapping active sessions
+        # of one interviewer and of one candidate: see migration 0002.
+
+    def __str__(self) -> str:
+        return f"{self.candidate} with {self.interviewer}, {self.start:%Y-%m-%d %H:%M} UTC"
+
+    def get_absolute_url(self) -> str:
+        return reverse("session-detail", args=[self.pk])
+
+    @property
+    def site_url(self) -> str:
+        """The session page as a full address, for e-mails and calendar entries."""
+        return f"{settings.SITE_URL}{self.get_absolute_url()}"
+
+    @property
+    def video_url(self) -> str:
+        return f"{settings.VIDEO_BASE_URL.rstrip('/')}/{self.room_name}"
+
+    def role_of(self, user) -> str | None:
+        if user.pk == self.candidate_id:
+            return "candidate"
+        if user.pk == self.interviewer_id:
+            return "interviewer"
+        return None
+
+    def other_party(self, user):
+        return self.interviewer if user.pk == self.candidate_id else self.candidate
+
+    def has_started(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.start
+
+    def can_join(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == SessionStatus.SCHEDULED and self.start - JOIN_OPENS_BEFORE <= now < self.end
+
+    def question_visible_to(self, user, now=None) -> bool:
+        """The interviewer prepares with the question; the candidate meets it in the session."""
+        if user.pk == self.interviewer_id:
+            return True
+        return (
+            user.pk == self.candidate_id and self.has_started(now) and self.status != SessionStatus.CANCELLED
+        )
+
+    def ensure_changeable(self, now=None) -> None:
+        """Cancel and reschedule apply only to a scheduled session that has not started."""
+        if self.status == SessionStatus.CANCELLED:
+            raise Conflict("This session was cancelled.")
+        if self.status != SessionStatus.SCHEDULED or self.has_started(now):
+            raise Conflict("This session has already started.")
+
+    def can_be_cancelled_by(self, user, now=None) -> bool:
+        return (
+            self.role_of(user) is not None
+            and self.status == SessionStatus.SCHEDULED
+            and not self.has_started(now)
+        )
+
+    def can_be_rescheduled_by(self, user, now=None) -> bool:
+        return user.pk == self.candidate_id and self.can_be_cancelled_by(user, now)
+
+    def can_report_no_show(self, user, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.role_of(user) is not None
+            and self.status in (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
+            and self.start + NO_SHOW_AFTER <= now <= self.end + NO_SHOW_UNTIL
+        )

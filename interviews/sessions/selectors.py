@@ -1,0 +1,179 @@
+"""Reads of sessions (and of the slots open for booking): a fixed number of queries each."""
+
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from interviews.fit import fitting_interviewers, level_fit_cost
+from interviews.scheduling.models import MIN_NOTICE, Slot
+from interviews.scheduling.timeslots import week_key
+from interviews.sessions.hooks import hooks
+from interviews.sessions.models import ACTIVE_STATUSES, Session, SessionStatus
+
+
+def session_for_user(user: User, pk: int, *, write: bool = False) -> Session:
+    """The session, if `user` takes part in it; 404 for everyone else (no hint that it exists).
+
+    `write` locks the row for the caller's transaction.
+    """
+    queryset = Session.objects.select_related("candidate", "interviewer", "question", "slot")
+    if write:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.filter(Q(candidate=user) | Q(interviewer=user)).get(pk=pk)
+    except (Session.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.") from None
+
+
+def active_sessions() -> QuerySet[Session]:
+    return Session.objects.filter(status__in=ACTIVE_STATUSES)
+
+
+def slot_booked() -> Exists:
+    """True for a Slot row an active session holds (the scheduling part asks through its hooks)."""
+    return Exists(active_sessions().filter(slot=OuterRef("pk")))
+
+
+def sessions_holding(slot_ids: list[int]) -> dict[int, Session]:
+    """{slot id: the active session holding it}, candidates loaded."""
+    return {s.slot_id: s for s in active_sessions().filter(slot__in=slot_ids).select_related("candidate")}
+
+
+def open_slots() -> QuerySet[Slot]:
+    return Slot.objects.filter(is_withdrawn=False).exclude(slot_booked())
+
+
+def interviewer_week_load(*, interviewer_ids, start: datetime, end: datetime) -> Counter:
+    """Active sessions per (interviewer, their own ISO (year, week)) for weeks touching
+    [start, end): what capacity (sessions a week) is counted against. One query.
+
+    The single booking counts the same thing inside its one conflict statement (booking.py).
+    """
+    return Counter(
+        (interviewer_id, week_key(session_start, ZoneInfo(zone)))
+        for interviewer_id, session_start, zone in active_sessions()
+        .filter(
+            interviewer_id__in=interviewer_ids,
+            start__gte=start - timedelta(days=7),
+            start__lt=end + timedelta(days=7),
+        )
+        .values_list("interviewer_id", "start", "interviewer__time_zone")
+    )
+
+
+MAX_SEARCH = timedelta(days=28)
+
+
+def slot_search_errors(*, start: datetime, end: datetime, now: datetime) -> dict[str, str]:
+    """What is wrong with a slot search over [start, end), by field (empty when nothing is): within
+    the coming year (a day's slack either side for time zones), at most 28 days at a time."""
+    for field, moment in (("start", start), ("end", end)):
+        try:
+            within = now - timedelta(days=2) <= moment <= now + timedelta(days=366)
+        except OverflowError:  # a date near year 1 or 9999, beyond UTC in the member's zone
+            within = False
+        if not within:
+            return {field: "Search within the coming year."}
+    if end <= start:
+        return {"end": "The end date comes before the start date."}
+    if end - start > MAX_SEARCH:
+        return {"end": f"Search at most {MAX_SEARCH.days} days at a time."}
+    return {}
+
+
+def slots_available(
+    *,
+    candidate: User,
+    target_level: str,
+    company_type: str,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    limit: int = 500,
+) -> list[Slot]:
+    """Open slots of interviewers who fit, best fit first: four queries whatever the data size.
+
+    Each slot gets `fit_cost` (level fit, 0 best), `past_pairings` (sessions already had with that
+    interviewer: fresh pairings rank first), the interviewer's `rating` and `rating_count` from
+    candidates, and `rank` (its position; 0 is the best).
+    """
+    now = now or timezone.now()
+    start = max(start, now + MIN_NOTICE)
+    slots = list(
+        open_slots()
+        .filter(
+            fitting_interviewers(target_level=target_level, company_type=company_type, prefix="interviewer__")
+        )
+        .filter(start__gte=start, start__lt=end)
+        .exclude(interviewer=candidate)
+        .select_related("interviewer")
+        .order_by("start", "interviewer_id")[: limit * 4]
+    )
+    if not slots:
+        return []
+    interviewer_ids = {slot.interviewer_id for slot in slots}
+
+    load = interviewer_week_load(interviewer_ids=interviewer_ids, start=slots[0].start, end=slots[-1].start)
+
+    pairings = Counter(
+        active_sessions()
+        .filter(candidate=candidate, interviewer_id__in=interviewer_ids)
+        .values_list("interviewer_id", flat=True)
+    )
+
+    reputation = hooks.reputation(interviewer_ids)
+
+    offered = []
+    for slot in slots:
+        interviewer = slot.interviewer
+        week = week_key(slot.start, ZoneInfo(interviewer.time_zone))
+        if load[interviewer.pk, week] >= interviewer.sessions_per_week:
+            continue
+        slot.fit_cost = level_fit_cost(
+            interviewer_level=interviewer.interviewer_level, target_level=target_level
+        )
+        slot.past_pairings = pairings[interviewer.pk]
+        slot.rating, slot.rating_count = reputation.get(interviewer.pk, (None, 0))
+        offered.append(slot)
+    offered.sort(key=lambda s: (s.fit_cost, s.past_pairings > 0, s.start))
+    for rank, slot in enumerate(offered):
+        slot.rank = rank
+    return offered[:limit]
+
+
+def sessions_upcoming(*, user: User, limit: int, now: datetime | None = None) -> list[Session]:
+    """The next `limit` scheduled sessions the user takes part in (the dashboard's)."""
+    return list(
+        Session.objects.filter(Q(candidate=user) | Q(interviewer=user))
+        .filter(status=SessionStatus.SCHEDULED, end__gt=now or timezone.now())
+        .select_related("candidate", "interviewer", "question")
+        .order_by("start")[:limit]
+    )
+
+
+def sessions_for_user(*, user: User, now: datetime | None = None) -> tuple[list[Session], list[Session]]:
+    """(upcoming, past and cancelled) sessions the user takes part in, in either role."""
+    now = now or timezone.now()
+    sessions = list(
+        Session.objects.filter(Q(candidate=user) | Q(interviewer=user))
+        .select_related("candidate", "interviewer", "question")
+        .order_by("start")
+    )
+    upcoming = [s for s in sessions if s.end > now and s.status == SessionStatus.SCHEDULED]
+    upcoming_ids = {s.pk for s in upcoming}
+    past = [s for s in reversed(sessions) if s.pk not in upcoming_ids]
+    return upcoming, past
+
+
+def sessions_for_feed(*, user: User, since: datetime) -> QuerySet[Session]:
+    """The user's sessions from `since` on, in either role; cancelled ones too (shown as cancelled)."""
+    return (
+        Session.objects.filter(Q(candidate=user) | Q(interviewer=user), start__gte=since)
+        .select_related("candidate", "interviewer")
+        .order_by("start")
+    )

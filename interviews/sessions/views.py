@@ -1,0 +1,166 @@
+"""Sessions on the web: find a slot and book it, my sessions, a session's page, cancel, move,
+report a no-show, and the calendar feed."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.errors import Conflict, error_text
+from accounts.models import User
+from interviews.notifications.calendar import calendar_feed
+from interviews.scheduling.selectors import slots_by_day
+from interviews.sessions import booking, lifecycle
+from interviews.sessions.forms import CancelForm, SlotSearchForm
+from interviews.sessions.hooks import hooks
+from interviews.sessions.models import SessionStatus
+from interviews.sessions.selectors import (
+    session_for_user,
+    sessions_for_feed,
+    sessions_for_user,
+    slots_available,
+)
+
+
+def _slot_search(request, form):
+    if not form.is_valid():
+        return []
+    start, end = form.bounds()
+    slots = slots_available(
+        candidate=request.user,
+        target_level=form.cleaned_data["target_level"],
+        company_type=form.cleaned_data["company_type"],
+        start=start,
+        end=end,
+    )
+    return slots_by_day(slots, timezone.get_current_timezone())
+
+
+@login_required
+def find_slot(request, error: str | None = None, status: int = 200):
+    form = SlotSearchForm.for_user(request.user, request.GET if request.method == "GET" else request.POST)
+    days = _slot_search(request, form)
+    return render(
+        request, "interviews/find_slot.html", {"form": form, "days": days, "error": error}, status=status
+    )
+
+
+@login_required
+@require_POST
+def book(request):
+    try:
+        session = booking.session_book(
+            candidate=request.user,
+            slot_id=request.POST.get("slot"),
+            target_level=request.POST.get("target_level") or None,
+            company_type=request.POST.get("company_type") or None,
+        )
+    except Conflict as exc:
+        return find_slot(request, error=exc.message, status=409)
+    except ValidationError as exc:
+        return find_slot(request, error=error_text(exc), status=400)
+    messages.success(request, "Booked! You will both get a confirmation. The details are below.")
+    return redirect("session-detail", pk=session.pk)
+
+
+@login_required
+def my_sessions(request):
+    upcoming, past = sessions_for_user(user=request.user)
+    return render(request, "interviews/my_sessions.html", {"upcoming": upcoming, "past": past})
+
+
+@login_required
+def session_detail(request, pk: int):
+    session = session_for_user(request.user, pk)
+    return render(
+        request,
+        "interviews/session_detail.html",
+        {
+            "session": session,
+            "role": session.role_of(request.user),
+            "other": session.other_party(request.user),
+            "show_question": session.question_visible_to(request.user),
+            "can_cancel": session.can_be_cancelled_by(request.user),
+            "can_report_no_show": session.can_report_no_show(request.user),
+            "cancel_form": CancelForm(),
+            **hooks.page_context(request.user, session),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_cancel(request, pk: int):
+    session = session_for_user(request.user, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.session_cancel(session=session, by=request.user, reason=form.cleaned_data["reason"])
+        except (ValidationError, Conflict) as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, "Session cancelled. The other person is told why.")
+    else:
+        messages.error(request, " ".join(form.errors["reason"]))
+    return redirect("session-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def session_no_show(request, pk: int):
+    session = session_for_user(request.user, pk)
+    try:
+        lifecycle.session_report_no_show(session=session, by=request.user)
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "Thanks: the no-show is recorded.")
+    return redirect("session-detail", pk=pk)
+
+
+@login_required
+def session_reschedule(request, pk: int):
+    session = session_for_user(request.user, pk)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            booking.session_reschedule(
+                session=session, candidate=request.user, slot_id=request.POST.get("slot")
+            )
+        except (ValidationError, Conflict) as exc:
+            error, status = error_text(exc), 409 if isinstance(exc, Conflict) else 400
+        else:
+            messages.success(request, "Session moved. Both of you get the new time.")
+            return redirect("session-detail", pk=pk)
+    if not session.can_be_rescheduled_by(request.user):
+        messages.error(request, "Only the candidate can move a session that has not started.")
+        return redirect("session-detail", pk=pk)
+    form = SlotSearchForm.for_user(
+        request.user,
+        {"target_level": session.target_level, "company_type": session.company_type, **request.GET.dict()},
+    )
+    return render(
+        request,
+        "interviews/reschedule.html",
+        {"session": session, "form": form, "days": _slot_search(request, form), "error": error},
+        status=status,
+    )
+
+
+FEED_PAST_DAYS = 30
+
+
+def calendar_feed_view(request, token: str):
+    """A member's subscription feed: the secret token is the only credential (calendar apps cannot log in)."""
+    user = get_object_or_404(User, calendar_token=token, is_active=True)
+    sessions = sessions_for_feed(user=user, since=timezone.now() - timedelta(days=FEED_PAST_DAYS))
+    entries = [(session, session.status == SessionStatus.CANCELLED) for session in sessions]
+    response = HttpResponse(calendar_feed(entries, name="PeerLoop sessions"), content_type="text/calendar")
+    response["Content-Disposition"] = 'inline; filename="peerloop.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,158 @@
+"""Refitting level placement: read every submitted evaluation, fit the estimator, store what it says.
+
+Pages and the API only read what this stores.
+"""
+
+import time
+from datetime import timedelta
+
+import numpy as np
+from django.db import transaction
+
+from rubrics import estimator as model
+from rubrics.models import (
+    DimensionScore,
+    Evaluation,
+    EvaluationStatus,
+    InterviewerSeverity,
+    Placement,
+    PlacementFit,
+)
+from rubrics.selectors import rubric_current
+
+KEEP_FITS_FOR = timedelta(days=30)
+
+
+def placement_refit(*, force: bool = False) -> PlacementFit | None:
+    """Fit the placement model over every submitted evaluation and store what it says.
+
+    Refits queue behind one another (the latest fit's row is the lock); one that finds the stored
+    fit already saw every submitted evaluation returns None without fitting, so a burst of
+    submissions costs one or two fits, not one each. `force` refits anyway (the nightly run).
+    Before the very first fit there is no row to lock: two first refits may both run, and the
+    upserts below make that harmless.
+    """
+    with transaction.atomic():
+        PlacementFit.objects.select_for_update().order_by("-pk").first()  # wait for a running refit
+        latest = PlacementFit.objects.order_by("-pk").first()  # then read what it stored
+        submitted = Evaluation.objects.filter(status=EvaluationStatus.SUBMITTED)
+        if not force and latest is not None and latest.evaluations == submitted.count():
+            return None
+        started = time.perf_counter()
+        records, dimensions = _placement_records(submitted)
+        if not records:
+            return None
+        obs = model.observations(records, dimensions)
+        result = model.fit(obs)
+        placements = model.place(obs, result)
+        fitted = PlacementFit.objects.create(
+            evaluations=len(records),
+            ratings=obs.ratings,
+            candidates=len(obs.candidates),
+            interviewers=len(obs.raters),
+            seconds=0,
+            converged=result.converged,
+            reliability=model.interrater_alpha(obs),
+            thresholds=[round(float(t), 4) for t in result.thresholds[model.SCORES]],
+            difficulties={
+                key: round(float(b), 4) for key, b in zip(dimensions, result.difficulty, strict=True)
+            },
+        )
+        _store_placements(fitted, placements)
+        _store_severities(fitted, obs, result)
+        fitted.seconds = round(time.perf_counter() - started, 3)
+        fitted.save(update_fields=["seconds"])
+        # Earlier fits nothing points at any more, past the audit window, go.
+        PlacementFit.objects.filter(fitted_at__lt=fitted.fitted_at - KEEP_FITS_FOR).exclude(
+            pk__in=Placement.objects.values("fit")
+        ).exclude(pk__in=InterviewerSeverity.objects.values("fit")).delete()
+    return fitted
+
+
+def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[str]]:
+    """Submitted evaluations as plain data, each candidate's in the order of their sessions."""
+    rows = submitted.order_by("session__start", "pk").values_list(
+        "pk",
+        "session__candidate_id",
+        "interviewer_id",
+        "hints",
+        "guidance",
+        "clarifications",
+        "recommended_level",
+    )
+    scores: dict[int, dict[str, int]] = {}
+    for evaluation_id, key, score in DimensionScore.objects.filter(
+        evaluation__status=EvaluationStatus.SUBMITTED, score__isnull=False
+    ).values_list("evaluation_id", "dimension__key", "score"):
+        scores.setdefault(evaluation_id, {})[key] = score
+    order = [d.key for d in rubric_current().dimensions.all()]
+    seen = {key for given in scores.values() for key in given}
+    dimensions = [key for key in order if key in seen] + sorted(seen - set(order))
+    records = [
+        model.EvaluationRecord(
+            id=pk,
+            candidate=candidate,
+            interviewer=interviewer,
+            scores=scores.get(pk, {}),
+            interventions=hints + guidance + clarifications,
+            recommended_level=level,
+        )
+        for pk, candidate, interviewer, hints, guidance, clarifications, level in rows
+    ]
+    return records, dimensions
+
+
+def _store_placements(fitted: PlacementFit, placements: list[model.Placement]) -> None:
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                candidate_id=p.candidate,
+                fit=fitted,
+                level=p.level,
+                confidence=round(p.confidence, 3),
+                probabilities=p.probabilities,
+                position=round(p.position, 3),
+                evaluations=p.evaluations,
+                provisional=p.provisional,
+                standing=[vars(s) for s in p.standing],
+                trajectory=p.trajectory,
+            )
+            for p in placements
+        ],
+        update_conflicts=True,
+        unique_fields=["candidate"],
+        update_fields=[
+            "fit",
+            "level",
+            "confidence",
+            "probabilities",
+            "position",
+            "evaluations",
+            "provisional",
+            "standing",
+            "trajectory",
+        ],  # fmt: skip
+        batch_size=500,
+    )
+
+
+def _store_severities(fitted: PlacementFit, obs: model.Observations, result: model.Fit) -> None:
+    counts = np.bincount(obs.evaluation_rater, minlength=len(obs.raters))
+    points = model.severity_in_points(result)
+    InterviewerSeverity.objects.bulk_create(
+        [
+            InterviewerSeverity(
+                interviewer_id=int(rater),
+                fit=fitted,
+                severity=round(float(result.severity[n]), 4),
+                standard_error=round(float(result.severity_se[n]), 4),
+                points=round(float(points[n]), 3),
+                evaluations=int(counts[n]),
+            )
+            for n, rater in enumerate(obs.raters)
+        ],
+        update_conflicts=True,
+        unique_fields=["interviewer"],
+        update_fields=["fit", "severity", "standard_error", "points", "evaluations"],
+        batch_size=500,
+    )
