@@ -11,3 +11,13 @@ class Hooks:
             if not callable(getattr(type(self), name, None)):
                 raise AttributeError(f"{type(self).__name__} has no hook {name!r}")
             setattr(self, name, provider)
+
+
+class AccountHooks(Hooks):
+    @staticmethod
+    def profile_changed(user, fields: set[str]) -> None:
+        """Called in the transaction that saved these changed profile fields (interviews follows
+        a change of zone or of interviewer opt-in with the member's slots)."""
+
+
+hooks = AccountHooks()

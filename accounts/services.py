@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts.hooks import hooks
 from accounts.models import User, new_calendar_token
 
 PROFILE_FIELDS = (
@@ -26,7 +27,8 @@ PROFILE_FIELDS = (
 def profile_update(*, user: User, data: dict) -> User:
     """Save profile fields after the model's rules pass; the first save completes onboarding.
 
-    A change of zone or of interviewer opt-in regenerates the member's open slots.
+    The layers above follow the change in the same transaction (accounts.hooks.profile_changed:
+    a change of zone or of interviewer opt-in regenerates the member's open slots).
 
     Nothing is written when a rule fails, and the in-memory user is restored.
     """
@@ -45,11 +47,8 @@ def profile_update(*, user: User, data: dict) -> User:
         raise
     with transaction.atomic():
         user.save()
-        if {"is_interviewer", "time_zone"} & changed:
-            # Slots are wall-clock hours in the interviewer's zone; opting out withdraws open ones.
-            from interviews.scheduling.services import slots_generate
-
-            slots_generate(interviewer=user)
+        if changed:
+            hooks.profile_changed(user, changed)
     return user
 
 

@@ -6,14 +6,18 @@ class InterviewsConfig(AppConfig):
     verbose_name = "Interviews"
 
     def ready(self):
-        # Message kinds register on import; tasks register with Celery on import (services
-        # queue them by name); scheduling learns from sessions which slots are booked.
+        # Message kinds and Celery tasks register on import (services queue tasks by name).
+        from accounts.hooks import hooks as account_hooks
         from interviews.matching import messages, tasks  # noqa: F401
-        from interviews.notifications import tasks as notifications_tasks  # noqa: F401
+        from interviews.notifications import tasks as notification_tasks  # noqa: F401
         from interviews.scheduling import tasks as scheduling_tasks  # noqa: F401
-        from interviews.scheduling.hooks import hooks
+        from interviews.scheduling.hooks import hooks as scheduling_hooks
+        from interviews.scheduling.services import slots_follow_profile
         from interviews.sessions import messages as session_messages  # noqa: F401
-        from interviews.sessions import tasks as sessions_tasks  # noqa: F401
+        from interviews.sessions import tasks as session_tasks  # noqa: F401
         from interviews.sessions.selectors import sessions_holding, slot_booked
 
-        hooks.install(slot_booked=slot_booked, sessions_holding=sessions_holding)
+        # Scheduling sits below sessions: sessions tell it which slots are booked.
+        scheduling_hooks.install(slot_booked=slot_booked, sessions_holding=sessions_holding)
+        # Accounts sit below interviews: a member's slots follow their profile.
+        account_hooks.install(profile_changed=slots_follow_profile)

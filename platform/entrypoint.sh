@@ -1,7 +1,9 @@
 #!/bin/sh
-# Web containers apply migrations before serving; worker and beat just start.
+# Web containers apply migrations and load the content (question bank, rubric versions) before
+# serving; worker and beat just start.
 set -e
 if [ "$1" = "gunicorn" ]; then
     python manage.py migrate --noinput
+    python manage.py load_content
 fi
 exec "$@"

@@ -28,9 +28,9 @@ def rubric_problems(spec: dict) -> list[str]:
     return problems
 
 
-def rubrics_read(directory: Path = CONTENT_DIR) -> list[dict]:
+def rubrics_read(directory: Path | None = None) -> list[dict]:
     specs, problems = [], []
-    for path in sorted(directory.glob("rubric_v*.yaml")):
+    for path in sorted((directory or CONTENT_DIR).glob("rubric_v*.yaml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         problems += [f"{path.name}: {problem}" for problem in rubric_problems(spec)]
         specs.append(spec)
@@ -40,7 +40,7 @@ def rubrics_read(directory: Path = CONTENT_DIR) -> list[dict]:
 
 
 @transaction.atomic
-def rubrics_load(*, directory: Path = CONTENT_DIR) -> dict[str, int]:
+def rubrics_load(*, directory: Path | None = None) -> dict[str, int]:
     """Create the rubric versions that do not exist yet. Returns counts by outcome."""
     counts = {"created": 0, "unchanged": 0}
     for spec in rubrics_read(directory):

@@ -120,6 +120,13 @@ def slots_generate(*, interviewer: User, now: datetime | None = None) -> tuple[i
     return len(created), removed
 
 
+def slots_follow_profile(user: User, fields: set[str]) -> None:
+    """A member's profile changed: slots are wall-clock hours in the interviewer's zone, and opting
+    out withdraws the open ones, so a change of either regenerates them."""
+    if {"is_interviewer", "time_zone"} & fields:
+        slots_generate(interviewer=user)
+
+
 def slots_generate_all(*, now: datetime | None = None) -> int:
     """The daily run: every interviewer's slots, rolled forward one more day."""
     count = 0

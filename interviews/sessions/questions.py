@@ -51,10 +51,10 @@ def question_problems(spec: dict, *, file_name: str) -> list[str]:
     return problems
 
 
-def questions_read(directory: Path = BANK_DIR) -> list[dict]:
+def questions_read(directory: Path | None = None) -> list[dict]:
     """Every question file, validated; a ValueError lists every problem found."""
     specs, problems = [], []
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted((directory or BANK_DIR).glob("*.yaml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         problems += [f"{path.name}: {problem}" for problem in question_problems(spec, file_name=path.name)]
         specs.append(spec)
@@ -66,7 +66,7 @@ def questions_read(directory: Path = BANK_DIR) -> list[dict]:
 
 
 @transaction.atomic
-def questions_load(*, directory: Path = BANK_DIR) -> dict[str, int]:
+def questions_load(*, directory: Path | None = None) -> dict[str, int]:
     """Create new questions and update those whose file version rose. Returns counts by outcome."""
     existing = {q.slug: q for q in Question.objects.all()}
     counts = {"created": 0, "updated": 0, "unchanged": 0}

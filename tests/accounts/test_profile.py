@@ -92,7 +92,7 @@ def test_api_me_reads_the_profile(api_client, candidate):
 
 def test_api_me_requires_authentication(api_client):
     response = api_client.get("/api/v1/me/")
-    assert response.status_code in (401, 403)
+    assert response.status_code == 403
     assert "detail" in response.json()
 
 

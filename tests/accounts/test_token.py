@@ -1,7 +1,13 @@
+import time
+
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from tests.factories import PASSWORD, UserFactory
+from interviews.sessions.booking import session_book
+from tests.factories import PASSWORD, SlotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +51,51 @@ def test_token_endpoint_rejects_malformed_input(api_client):
     response = api_client.post("/api/v1/auth/token/", {"email": "not-an-email"}, format="json")
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"email", "password"}
+
+
+class TestTwoFactorAndRevocation:
+    def test_two_factor_accounts_need_the_current_code(self, api_client, candidate):
+        secret = generate_totp_secret()
+        TOTP.activate(candidate, secret)
+        url = reverse("api-token")
+        response = api_client.post(url, {"email": candidate.email, "password": PASSWORD})
+        assert response.status_code == 400
+        assert "Two-factor is on" in response.json()["detail"]
+        response = api_client.post(url, {"email": candidate.email, "password": PASSWORD, "code": "000000"})
+        assert response.status_code == 400
+        assert not Token.objects.exists()
+        code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+        response = api_client.post(url, {"email": candidate.email, "password": PASSWORD, "code": code})
+        assert response.status_code == 200
+        assert Authenticator.objects.filter(user=candidate).exists()
+
+    def test_a_new_password_and_delete_both_end_the_token(self, api_client, client, candidate):
+        token = api_client.post(
+            reverse("api-token"), {"email": candidate.email, "password": PASSWORD}
+        ).json()["token"]
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert api_client.delete(reverse("api-token")).status_code == 204
+        response = api_client.get(reverse("api-me"))
+        assert response.status_code == 403
+        assert response.json()["detail"] == "Invalid token."
+        token = api_client.post(
+            reverse("api-token"), {"email": candidate.email, "password": PASSWORD}
+        ).json()["token"]
+        client.force_login(candidate)
+        response = client.post(
+            reverse("account_change_password"),
+            {
+                "oldpassword": PASSWORD,
+                "password1": "An0ther-long-passphrase",
+                "password2": "An0ther-long-passphrase",
+            },
+        )
+        assert response.status_code == 302
+        assert not Token.objects.filter(key=token).exists()
+
+    def test_token_clients_get_times_in_their_own_zone(self, api_client, candidate, interviewer):
+        session = session_book(candidate=candidate, slot_id=SlotFactory(interviewer=interviewer).pk)
+        token = Token.objects.create(user=candidate)
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        start = api_client.get(reverse("api-session-detail", args=[session.pk])).json()["start"]
+        assert start == session.start.astimezone(candidate.zone).isoformat()

@@ -238,3 +238,15 @@ def test_questions_seeded_cover_every_company_type_and_level():
     for question in Question.objects.filter(company_type="startup"):
         assert question.company_context
         assert any(f["family"] == "Business element" for f in question.follow_ups)
+
+
+def test_a_deactivated_interviewer_is_neither_offered_nor_bookable(candidate):
+    gone = InterviewerFactory(is_active=False)
+    slot = SlotFactory(interviewer=gone)
+    now = timezone.now()
+    offered = slots_available(
+        candidate=candidate, target_level="L4", company_type="faang", start=now, end=now + timedelta(days=7)
+    )
+    assert offered == []
+    with pytest.raises(ValidationError, match="not taking interviews"):
+        session_book(candidate=candidate, slot_id=slot.pk)

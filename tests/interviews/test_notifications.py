@@ -265,3 +265,15 @@ def test_every_message_kind_renders_for_its_recipient_in_their_zone(session, can
             assert f"{local:%H:%M}" in email.body and recipient.time_zone in email.body
     if kind == "cancellation":
         assert "Called away to a launch." in email.body and "cancelled by Ivan Test" in email.body
+
+
+def test_a_confirmation_retried_after_a_cancel_is_not_sent(settings, candidate, interviewer):
+    session = session_book(candidate=candidate, slot_id=SlotFactory(interviewer=interviewer).pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    outbox_dispatch()  # confirmations fail and wait for a retry
+    session_cancel(session=session, by=candidate, reason="Plans changed.")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    outbox_dispatch(now=timezone.now() + timedelta(hours=1))
+    assert {m.subject.split(":")[0] for m in mail.outbox} == {"Cancelled"}
+    assert OutboxMessage.objects.filter(kind="booking_confirmation", withdrawn_at__isnull=False).count() == 2

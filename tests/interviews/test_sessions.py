@@ -11,7 +11,9 @@ from interviews.sessions.booking import session_book, session_reschedule
 from interviews.sessions.lifecycle import session_cancel, session_report_no_show, sessions_complete_ended
 from interviews.sessions.models import Session, SessionStatus
 from interviews.sessions.selectors import open_slots
-from tests.factories import InterviewerFactory, SessionFactory, SlotFactory
+from rubrics.models import Evaluation
+from rubrics.services import evaluation_save
+from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -233,3 +235,71 @@ def test_api_slots_lists_fitting_slots_and_validates_the_query(api_client, candi
     assert response.status_code == 400
     # One rule for the page and the API, so one wording.
     assert "The end date comes before the start date." in response.json()["detail"]
+
+
+class TestNoShowWindow:
+    def test_not_after_48_hours(self, candidate, interviewer):
+        old = SessionFactory(
+            candidate=candidate,
+            slot=SlotFactory(interviewer=interviewer, start=timezone.now() - timedelta(days=5)),
+        )
+        with pytest.raises(ValidationError, match="within 48 hours"):
+            session_report_no_show(session=old, by=candidate)
+
+    def test_not_once_the_evaluation_is_submitted(self, candidate, interviewer):
+        recent = SessionFactory(
+            candidate=candidate,
+            slot=SlotFactory(interviewer=interviewer, start=timezone.now() - timedelta(hours=3)),
+        )
+        evaluation_save(session=recent, interviewer=interviewer, data={"hints": 1})  # a draft does not count
+        Evaluation.objects.filter(session=recent).update(status="submitted", submitted_at=timezone.now())
+        with pytest.raises(Conflict, match="already evaluated"):
+            session_report_no_show(session=recent, by=candidate)
+
+
+class TestBadInputNever500:
+    def test_slots_api_for_a_member_without_a_target(self, api_client):
+        member = UserFactory(target_level="", target_company_type="")
+        api_client.force_authenticate(member)
+        response = api_client.get(reverse("api-slots"))
+        assert response.status_code == 400
+        assert "target_level" in response.json()["errors"]
+
+    def test_far_future_dates_on_the_slots_api(self, api_client, candidate):
+        api_client.force_authenticate(candidate)
+        response = api_client.get(reverse("api-slots"), {"start": "9999-12-30T00:00:00Z"})
+        assert response.status_code == 400
+
+    def test_far_future_dates_on_the_find_slot_page(self, client, candidate):
+        client.force_login(candidate)
+        response = client.get(reverse("find-slot"), {"start": "9999-12-30", "end": "9999-12-31"})
+        assert response.status_code == 200
+        assert b"Search within the coming year." in response.content
+
+    def test_far_future_dates_in_a_match_request(self, client, candidate):
+        client.force_login(candidate)
+        far = {"target_level": "L4", "company_type": "faang", "day_0": "9999-12-31", "from_0": "22:00",
+               "to_0": "01:00"}  # fmt: skip
+        response = client.post(reverse("match-requests"), far)
+        assert response.status_code == 200
+        assert b"Choose a day in the next four weeks." in response.content
+
+    def test_rescheduling_onto_the_current_slot_from_the_page(self, client, candidate, slot):
+        session = session_book(candidate=candidate, slot_id=slot.pk)
+        client.force_login(candidate)
+        response = client.post(reverse("session-reschedule", args=[session.pk]), {"slot": str(slot.pk)})
+        assert response.status_code == 400
+        assert b"That is the session&#x27;s current slot." in response.content
+        session.refresh_from_db()
+        assert session.sequence == 0
+
+
+def test_a_reschedule_under_24_hours_is_recorded_as_late(candidate, interviewer):
+    start = (timezone.now() + timedelta(hours=10)).replace(minute=0, second=0, microsecond=0)
+    session = session_book(candidate=candidate, slot_id=SlotFactory(interviewer=interviewer, start=start).pk)
+    moved = session_reschedule(
+        session=session,
+        candidate=candidate,
+        slot_id=SlotFactory(interviewer=interviewer, start=start + timedelta(days=3)).pk,
+    )
+    assert moved.late_cancellation

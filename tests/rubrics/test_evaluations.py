@@ -199,3 +199,12 @@ class TestMessages:
         kinds = {m.kind: (m.recipient_id, m.withdrawn_at is not None) for m in OutboxMessage.objects.all()}
         assert kinds["feedback_ready"] == (candidate.pk, False)
         assert kinds["rubric_overdue"] == (interviewer.pk, True)
+
+
+def test_huge_intervention_counts_are_refused(candidate, interviewer):
+    session = SessionFactory(
+        candidate=candidate,
+        slot=SlotFactory(interviewer=interviewer, start=timezone.now() - timedelta(hours=2)),
+    )
+    with pytest.raises(ValidationError, match="At most 50"):
+        evaluation_save(session=session, interviewer=interviewer, data={"hints": 40000})

@@ -16,7 +16,8 @@ class Command(BaseCommand):
             rubrics = rubrics_load()
         except ValueError as exc:  # the files' own problems, listed
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            "Questions: {created} new, {updated} updated, {unchanged} unchanged. ".format(**questions)
-            + "Rubric versions: {created} new, {unchanged} already there.".format(**rubrics)
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                "Questions: {created} new, {updated} updated, {unchanged} unchanged. ".format(**questions)
+                + "Rubric versions: {created} new, {unchanged} already there.".format(**rubrics)
+            )
