@@ -45,7 +45,12 @@ def rubrics_load(*, directory: Path | None = None) -> dict[str, int]:
     counts = {"created": 0, "unchanged": 0}
     for spec in rubrics_read(directory):
         rubric, created = Rubric.objects.get_or_create(
-            name=spec["name"], version=spec["version"], defaults={"description": spec.get("description", "")}
+            name=spec["name"],
+            version=spec["version"],
+            defaults={
+                "description": spec.get("description", ""),
+                "interventions": spec.get("interventions", {}),
+            },
         )
         if not created:
             counts["unchanged"] += 1

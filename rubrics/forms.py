@@ -3,10 +3,19 @@ from django import forms
 from accounts.models import Level
 from rubrics.models import SCORES, Verdict
 
+# Labels, and what each counter counts unless the rubric version says it in its own words. Only
+# help the interviewer had to supply counts: a scoping question the candidate asks never does.
 COUNT_FIELDS = {
-    "hints": ("Unprompted hints", "Times you offered a hint the candidate did not ask for."),
-    "guidance": ("Guidance", "Times you steered the design back on track or narrowed the scope."),
-    "clarifications": ("Clarifying questions", "Times the candidate needed you to clarify the problem."),
+    "hints": (
+        "Unprompted hints",
+        "Hints you gave that the candidate did not ask for, to reach a workable design.",
+    ),
+    "guidance": ("Guidance", "Times you had to steer the design back on track or narrow the scope for them."),
+    "clarifications": (
+        "Clarifications you had to supply",
+        "Times you had to restate or correct the problem for them. Answering a scoping question the "
+        "candidate asked is never counted.",
+    ),
 }
 
 
@@ -30,7 +39,7 @@ class EvaluationForm(forms.Form):
         help_text="The changes that would move them to the next level.",
     )  # fmt: skip
 
-    def __init__(self, *args, dimensions, evaluation=None, **kwargs):
+    def __init__(self, *args, rubric, evaluation=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         initial = dict.fromkeys(COUNT_FIELDS, 0)
         if evaluation is not None:
@@ -44,10 +53,10 @@ class EvaluationForm(forms.Form):
                 **{f"evidence_{s.dimension.key}": s.evidence for s in evaluation.scores.all()},
             }
         super().__init__(*args, initial=initial, **kwargs)
-        self.dimensions = dimensions
+        self.dimensions = dimensions = list(rubric.dimensions.all())
         for field, (label, help_text) in COUNT_FIELDS.items():
             self.fields[field] = forms.IntegerField(
-                label=label, help_text=help_text, required=False,
+                label=label, help_text=rubric.interventions.get(field, help_text), required=False,
                 widget=forms.NumberInput(attrs={"min": 0, "class": "counter-input"}),
             )  # fmt: skip
         for dimension in dimensions:

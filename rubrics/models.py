@@ -23,6 +23,8 @@ class Rubric(models.Model):
     name = models.CharField(max_length=120)
     version = models.PositiveIntegerField(default=1)
     description = models.TextField(blank=True)
+    # What each interventions counter counts, in this version's words: {"hints": ..., ...}.
+    interventions = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -60,6 +62,10 @@ class Dimension(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def weight_for(self, company_type: str):
+        """How much this dimension counts in rounds of that company type (orders "what to work on")."""
+        return self.faang_weight if company_type == "faang" else self.startup_weight
 
     def anchors(self) -> list[tuple[int, str, str]]:
         """(score, bar, anchor text) for 1 to 4."""

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -67,6 +67,7 @@ def session_rubric_context(user: User, session: Session) -> dict:
         and session.status in (SessionStatus.SCHEDULED, SessionStatus.COMPLETED),
         "rubric_due": due,
         "rubric_overdue": timezone.now() > due,
+        "study_levels": session.study_levels(),
     }
 
 
@@ -116,6 +117,18 @@ def evaluations_received(candidate: User):
     )
 
 
+def questions_had(candidate: User) -> QuerySet[Session]:
+    """The candidate's sessions that took place, newest first, each with its question and
+    `released`: whether the feedback, and with it the study pack, has arrived."""
+    submitted = Evaluation.objects.filter(session=OuterRef("pk"), status=EvaluationStatus.SUBMITTED)
+    return (
+        Session.objects.filter(candidate=candidate, status=SessionStatus.COMPLETED)
+        .select_related("question", "interviewer")
+        .annotate(released=Exists(submitted))
+        .order_by("-start", "-pk")
+    )
+
+
 def placement_for(candidate: User) -> Placement | None:
     """The candidate's stored placement, if a fit has seen an evaluation of theirs."""
     return Placement.objects.filter(candidate=candidate).select_related("fit").first()
@@ -134,9 +147,10 @@ def calibration_overview() -> tuple[PlacementFit | None, list[InterviewerSeverit
 MEETS, CLOSE = 0.7, 0.3  # the chance a dimension meets the bar, for "meets" and "close"
 
 
-def standing_rows(placement: Placement, dimensions: list[Dimension]) -> list[dict]:
+def standing_rows(placement: Placement, dimensions: list[Dimension], company_type: str) -> list[dict]:
     """The placement's per-dimension standing in plain words, in rubric order, with the anchor
-    that describes the bar (what the next level looks like on that dimension)."""
+    that describes the bar (what the next level looks like on that dimension) and the dimension's
+    weight in rounds of the candidate's target company type."""
     by_key = {d.key: d for d in dimensions}
     rows = []
     for item in placement.standing:
@@ -156,6 +170,7 @@ def standing_rows(placement: Placement, dimensions: list[Dimension]) -> list[dic
                 "summary": f"{words} the {bar} bar",
                 "bar_label": bar,
                 "bar_anchor": getattr(dimension, f"anchor_{item['bar_score']}"),
+                "weight": float(dimension.weight_for(company_type)),
             }
         )
     return sorted(rows, key=lambda row: row["order"])
@@ -176,10 +191,11 @@ def trajectory_points(placement: Placement, sessions: dict[int, tuple[int, datet
 
 
 def work_on(rows: list[dict], limit: int = 3) -> list[dict]:
-    """The dimensions furthest from the next level's bar, weakest first."""
-    return sorted((row for row in rows if row["status"] != "meets"), key=lambda row: row["probability"])[
-        :limit
-    ]
+    """The dimensions to work on first: the shortfall from the next level's bar (the chance of not
+    meeting it), weighted by how much the dimension counts in the target company type's rounds
+    (scale weighs more for FAANG, framing for startups)."""
+    short = [row for row in rows if row["status"] != "meets"]
+    return sorted(short, key=lambda row: (-(1 - row["probability"]) * row["weight"], row["order"]))[:limit]
 
 
 def placement_summary(
@@ -203,7 +219,7 @@ def placement_summary(
         }
     if dimensions is None:
         dimensions = list(rubric_current().dimensions.all())
-    rows = standing_rows(placement, dimensions)
+    rows = standing_rows(placement, dimensions, candidate.target_company_type)
     return {
         "status": "ready",
         "placement": placement,

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from rubrics.selectors import (
     evaluations_received,
     interviewer_reputation,
     placement_summary,
+    questions_had,
     rubric_current,
     session_for_evaluation,
     session_for_rating,
@@ -44,8 +46,8 @@ def evaluation_form(request, pk: int):
         return redirect("session-detail", pk=pk)
 
     rubric = evaluation.rubric if evaluation else rubric_current()
-    dimensions = list(rubric.dimensions.all())
-    form = EvaluationForm(request.POST or None, dimensions=dimensions, evaluation=evaluation)
+    form = EvaluationForm(request.POST or None, rubric=rubric, evaluation=evaluation)
+    dimensions = form.dimensions
     status = 200
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
@@ -151,6 +153,17 @@ def feedback_history(request):
         for d in dimensions
     ]
     return render(request, "rubrics/feedback_history.html", context)
+
+
+QUESTIONS_PER_PAGE = 20
+
+
+@login_required
+def question_library(request):
+    """The questions the candidate has had, each with its study pack once the feedback arrived.
+    Questions they have not had stay hidden: they are the bank's value."""
+    page = Paginator(questions_had(request.user), QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "rubrics/question_library.html", {"page": page})
 
 
 @login_required

@@ -69,5 +69,5 @@ class SessionFactory(factory.django.DjangoModelFactory):
     target_level = factory.SelfAttribute("candidate.target_level")
     company_type = factory.SelfAttribute("candidate.target_company_type")
     question = factory.LazyAttribute(
-        lambda s: Question.objects.filter(company_type=s.company_type).order_by("pk").first()
+        lambda s: Question.objects.filter(company_type=s.company_type, is_active=True).order_by("pk").first()
     )

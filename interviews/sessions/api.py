@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.models import CompanyType, Level
 from interviews.sessions import booking, lifecycle
+from interviews.sessions.hooks import hooks
 from interviews.sessions.models import Session
 from interviews.sessions.selectors import (
     session_for_user,
@@ -65,12 +66,30 @@ class SlotQuerySerializer(serializers.Serializer):
         return {**data, "start": start, "end": end}
 
 
+class StudyPackSerializer(serializers.Serializer):
+    follow_ups = serializers.ListField(child=serializers.DictField(), help_text="{family, question}")
+    signals = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="What a strong answer shows, for your target level and the next.",
+    )
+    outline = serializers.ListField(child=serializers.CharField(), help_text="One good path through it.")
+
+
 class QuestionSerializer(serializers.Serializer):
     title = serializers.CharField()
-    company_context = serializers.CharField()
+    company_name = serializers.CharField()
+    company_context = serializers.CharField(help_text="The company's mission (startup questions).")
     prompt = serializers.CharField()
-    follow_ups = serializers.ListField(child=serializers.DictField(), required=False)
-    expectations = serializers.DictField(required=False)
+    business_element = serializers.CharField(
+        required=False, help_text="The interviewer's, and the study pack's."
+    )
+    guide = serializers.DictField(
+        required=False,
+        help_text="The interviewer's only: phases with minutes and hint ladders, facts, follow_ups, signals.",
+    )
+    study_pack = StudyPackSerializer(
+        required=False, help_text="The candidate's, on the session itself, once the feedback is released."
+    )
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -99,11 +118,24 @@ class SessionSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         if not session.question_visible_to(user):
             return None
-        data = QuestionSerializer(session.question).data
-        if session.role_of(user) != "interviewer":
-            data.pop("follow_ups")
-            data.pop("expectations")
-        return data
+        question = session.question
+        data = {
+            "title": question.title,
+            "company_name": question.company_name,
+            "company_context": question.company_context,
+            "prompt": question.prompt,
+        }
+        if session.role_of(user) == "interviewer":
+            data.update(business_element=question.business_element, guide=question.guide)
+        elif self.context.get("with_study_pack") and hooks.is_evaluated(session):
+            levels = session.study_levels()
+            data["business_element"] = question.business_element
+            data["study_pack"] = {
+                "follow_ups": question.guide.get("follow_ups", []),
+                "signals": {level: question.guide.get("signals", {}).get(level, []) for level in levels},
+                "outline": question.outline(),
+            }
+        return QuestionSerializer(data).data
 
 
 class BookSerializer(serializers.Serializer):
@@ -172,8 +204,11 @@ class SessionsView(ListAPIView):
 class SessionDetailView(APIView):
     @extend_schema(responses=SessionSerializer)
     def get(self, request, pk: int):
+        """One session; its candidate also gets the study pack once the feedback is released."""
         session = session_for_user(request.user, pk)
-        return Response(SessionSerializer(session, context={"request": request}).data)
+        return Response(
+            SessionSerializer(session, context={"request": request, "with_study_pack": True}).data
+        )
 
 
 class SessionCancelView(APIView):

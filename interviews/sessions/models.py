@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.errors import Conflict
 from accounts.models import CompanyType, Level
-from interviews.fit import level_index
+from interviews.fit import LEVELS, level_index
 from interviews.scheduling.models import Slot
 
 LATE_CANCEL_WINDOW = timedelta(hours=24)
@@ -19,8 +19,32 @@ NO_SHOW_UNTIL = timedelta(hours=48)  # after the end
 JOIN_OPENS_BEFORE = timedelta(minutes=10)
 
 
+# The interview's phases, in order, with what the interviewer's guide calls them.
+PHASES = {
+    "clarify": "Clarify and frame",
+    "data": "Data",
+    "features": "Features",
+    "model": "Model",
+    "evaluation": "Evaluation",
+    "serving": "Serving and monitoring",
+    "scale": "Scale and follow-ups",
+    "wrapup": "Wrap-up",
+    "questions": "The candidate's questions",
+}
+# The follow-up families (DOMAIN.md), plus the startups' business element.
+FOLLOW_UP_FAMILIES = {
+    "storage": "Data storage and retrieval",
+    "scale": "Scalability and performance",
+    "errors": "Error handling and logging",
+    "experiments": "A/B testing and experimentation",
+    "business": "Business element",
+}
+HINT_RUNGS = ("nudge", "pointed", "guidance")
+
+
 class Question(models.Model):
-    """An ML system design prompt from the bank, fitted to a company type and a range of levels."""
+    """An ML system design prompt from the bank, fitted to a company type and a range of levels,
+    with the interviewer's guide for the live session."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text="Its data file's name in the bank.")
     # The data file's version this row was last loaded from: load_content updates a question only
@@ -30,18 +54,21 @@ class Question(models.Model):
     company_type = models.CharField(max_length=10, choices=CompanyType.choices)
     min_level = models.CharField(max_length=2, choices=Level.choices, default=Level.L3)
     max_level = models.CharField(max_length=2, choices=Level.choices, default=Level.L5)
-    company_context = models.TextField(
-        blank=True, help_text="For startup prompts: the company and its mission the design must serve."
+    llm = models.BooleanField("LLM-era system", default=False)
+    company_name = models.CharField(max_length=80, blank=True, help_text="Startup prompts: the company.")
+    company_context = models.TextField(blank=True, help_text="Startup prompts: the company's mission.")
+    prompt = models.TextField(help_text="What the interviewer reveals. No scale figures: those are facts.")
+    business_element = models.TextField(
+        blank=True, help_text="Startup prompts: what the design must earn, save or serve for the business."
     )
-    prompt = models.TextField()
-    follow_ups = models.JSONField(
-        default=list,
-        help_text='A list of {"family": ..., "question": ...}: scale, storage, errors, experiments.',
+    guide = models.JSONField(
+        default=dict,
+        help_text="The interviewer's guide: phases (with minutes and a hint ladder), facts revealed when "
+        "asked, follow_ups by family, signals per level, and the outline of the study pack.",
     )
-    expectations = models.JSONField(
-        default=dict, help_text='What each level should cover: {"L3": ..., "L4": ..., "L5": ...}.'
+    is_active = models.BooleanField(
+        "in use", default=True, help_text="Untick to retire: never assigned again; past sessions keep it."
     )
-    is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ("company_type", "title")
@@ -55,7 +82,7 @@ class Question(models.Model):
         return self.title
 
     def fits(self, *, target_level: str, company_type: str) -> bool:
-        """The one rule for which questions a session may get: active, of the target's company
+        """The one rule for which questions a session may get: in use, of the target's company
         type, and asked at the target level."""
         return (
             self.is_active
@@ -63,10 +90,37 @@ class Question(models.Model):
             and level_index(self.min_level) <= level_index(target_level) <= level_index(self.max_level)
         )
 
-    def expectations_by_level(self) -> list[tuple[str, str]]:
+    def phases(self) -> list[dict]:
+        """The guide's phases with their names and hint ladders as (rung, text) pairs."""
         return [
-            (label, self.expectations[value]) for value, label in Level.choices if value in self.expectations
+            {
+                **phase,
+                "name": PHASES.get(phase["key"], phase["key"]),
+                "ladder": [next(iter(hint.items())) for hint in phase.get("hints", [])],
+            }
+            for phase in self.guide.get("phases", [])
         ]
+
+    def facts(self) -> list[dict]:
+        return self.guide.get("facts", [])
+
+    def follow_ups_by_family(self) -> list[tuple[str, list[str]]]:
+        families: dict[str, list[str]] = {}
+        for item in self.guide.get("follow_ups", []):
+            families.setdefault(item["family"], []).append(item["question"])
+        return [(label, families[key]) for key, label in FOLLOW_UP_FAMILIES.items() if key in families]
+
+    def signals_by_level(self, levels: list[str] | None = None) -> list[tuple[str, list[str]]]:
+        """What a strong answer shows at each level (or only at `levels`), in level order."""
+        signals = self.guide.get("signals", {})
+        return [
+            (label, signals[value])
+            for value, label in Level.choices
+            if value in signals and (levels is None or value in levels)
+        ]
+
+    def outline(self) -> list[str]:
+        return self.guide.get("outline", [])
 
 
 class SessionStatus(models.TextChoices):
@@ -159,6 +213,10 @@ class Session(models.Model):
         if user.pk == self.interviewer_id:
             return "interviewer"
         return None
+
+    def study_levels(self) -> tuple[str, ...]:
+        """The levels a study pack shows signals for: the target and the one above it, if any."""
+        return LEVELS[level_index(self.target_level) :][:2]
 
     def other_party(self, user):
         return self.interviewer if user.pk == self.candidate_id else self.candidate

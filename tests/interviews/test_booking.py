@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.errors import Conflict
 from interviews.sessions.booking import session_book
-from interviews.sessions.models import Question, Session, SessionStatus
+from interviews.sessions.models import Session, SessionStatus
 from interviews.sessions.selectors import slots_available
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
 
@@ -223,21 +223,6 @@ class TestSlotSearch:
         add(1000)
         with django_assert_num_queries(4):
             assert len(self._search(candidate)) > 100
-
-
-def test_questions_seeded_cover_every_company_type_and_level():
-    for company_type in ("faang", "startup"):
-        for level in ("L3", "L4", "L5"):
-            fitting = Question.objects.filter(
-                company_type=company_type, min_level__lte=level, max_level__gte=level
-            )
-            assert fitting.count() >= 4
-    assert Question.objects.count() >= 12
-    for question in Question.objects.filter(company_type="faang"):
-        assert any(f["family"] == "Scalability and performance" for f in question.follow_ups)
-    for question in Question.objects.filter(company_type="startup"):
-        assert question.company_context
-        assert any(f["family"] == "Business element" for f in question.follow_ups)
 
 
 def test_a_deactivated_interviewer_is_neither_offered_nor_bookable(candidate):

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.errors import Conflict
 from interviews.scheduling.models import Slot
@@ -111,16 +112,26 @@ class TestQuestionVisibility:
         self, client, session, candidate, interviewer
     ):
         url = reverse("session-detail", args=[session.pk])
+        title = escape(session.question.title)
         client.force_login(interviewer)
         page = client.get(url).content.decode()
-        assert session.question.title in page and "What each level should cover" in page
+        assert title in page
+        for part in (
+            "Phases",
+            "Fact sheet",
+            "What a strong answer shows",
+            escape(session.question.facts()[0]["value"]),
+        ):
+            assert part in page, part
         client.force_login(candidate)
         page = client.get(url).content.decode()
-        assert session.question.title not in page
+        assert title not in page
         assert "You will meet the question in the session" in page
         Session.objects.filter(pk=session.pk).update(start=timezone.now() - timedelta(minutes=5))
         page = client.get(url).content.decode()
-        assert session.question.title in page and "What each level should cover" not in page
+        assert title in page
+        for part in ("Fact sheet", "What a strong answer shows", "Follow-ups"):
+            assert part not in page, part
 
 
 ENDPOINTS = [
