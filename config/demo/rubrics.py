@@ -13,13 +13,14 @@ from rubrics.refit import placement_refit
 from rubrics.selectors import rubric_current
 from rubrics.services import evaluation_save
 
-# Per session, oldest first: (scores by dimension order, hints, guidance, clarifications, level, verdict).
+# Per session, oldest first: (scores in the current rubric's dimension order, hints, guidance,
+# clarifications, level, verdict).
 CARA = [
-    ([2, 1, 2, 2, 1, 2, 1, 2, 2], 4, 3, 2, "L3", "no"),
-    ([2, 2, 2, 3, 2, 2, 2, 2, 3], 3, 2, 2, "L3", "yes"),
-    ([3, 2, 3, 3, 3, 2, 2, 3, 3], 2, 1, 1, "L4", "yes"),
+    ([2, 2, 1, 2, 2, 1, 2, 1, 2, 2, 2, 2], 4, 3, 2, "L3", "no"),
+    ([2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 3], 3, 2, 2, "L3", "yes"),
+    ([3, 3, 2, 3, 3, 3, 2, 2, 3, 2, 3, 3], 2, 1, 1, "L4", "yes"),
 ]
-SAM = [([3, 3, 3, 4, 3, 3, 2, 3, 4], 1, 1, 0, "L4", "yes")]
+SAM = [([3, 3, 3, 3, 4, 3, 3, 2, 3, 3, 3, 4], 1, 1, 0, "L4", "yes")]
 
 FEEDBACK = {
     "strengths": "You clarified the objective early and compared two models on latency and accuracy "

@@ -52,7 +52,8 @@ def test_an_interviewer_publishes_a_window_and_a_candidate_books_it(new_page):
     go(interviewer, "My sessions")
     expect(interviewer.get_by_text("Interviewing Cara Cole")).to_be_visible()
     interviewer.get_by_role("link", name="Details").first.click()
-    expect(interviewer.get_by_role("heading", name="What each level should cover")).to_be_visible()
+    expect(interviewer.get_by_role("heading", name="The question and your guide")).to_be_visible()
+    expect(interviewer.get_by_role("heading", name="Fact sheet (tell only when asked)")).to_be_visible()
 
     session = Session.objects.get()
     assert (session.candidate, session.interviewer, session.status) == (cara, ivan, "scheduled")

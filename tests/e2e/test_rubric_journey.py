@@ -33,10 +33,10 @@ def test_the_interviewer_fills_the_rubric_and_the_candidate_reads_and_rates_it(n
         expect(progress).to_have_text(str(index + 1))
     expect(interviewer.locator("#draft-status")).to_contain_text("Draft saved at")  # htmx autosave
 
-    for label, clicks in (("unprompted hints", 2), ("guidance", 1), ("clarifying questions", 3)):
+    for label, clicks in (("unprompted hints", 2), ("guidance", 1), ("clarifications you had to supply", 3)):
         for _ in range(clicks):
             interviewer.get_by_role("button", name=f"One more {label}").click()
-    interviewer.get_by_role("button", name="One fewer clarifying questions").click()
+    interviewer.get_by_role("button", name="One fewer clarifications you had to supply").click()
     interviewer.get_by_role("radio", name="L5+", exact=True).check()
     interviewer.get_by_role("radio", name="Strong yes", exact=True).check()
     interviewer.get_by_label("What went well").fill(
@@ -53,7 +53,7 @@ def test_the_interviewer_fills_the_rubric_and_the_candidate_reads_and_rates_it(n
     assert (evaluation.hints, evaluation.guidance, evaluation.clarifications) == (2, 1, 2)
     assert (evaluation.recommended_level, evaluation.verdict) == ("L5", "strong_yes")
     assert sorted(evaluation.scores.values_list("score", flat=True)) == sorted(
-        3 if i % 2 else 4 for i in range(9)
+        3 if i % 2 else 4 for i in range(len(dimensions))
     )
 
     candidate = new_page()
@@ -61,7 +61,7 @@ def test_the_interviewer_fills_the_rubric_and_the_candidate_reads_and_rates_it(n
     candidate.goto(f"/sessions/{session.pk}/")
     expect(candidate.get_by_role("heading", name="Feedback from Ivan Ives")).to_be_visible()
     expect(candidate.get_by_text("Excellent framing of the ranking objective")).to_be_visible()
-    expect(candidate.get_by_text("2 unprompted hints, 1 guidance, 2 clarifying questions")).to_be_visible()
+    expect(candidate.get_by_text("2 unprompted hints, 1 guidance, 2 clarifications of the problem")).to_be_visible()
     expect(candidate.get_by_text(dimensions[0].anchor_4)).to_be_visible()
     candidate.get_by_role("radio", name="5", exact=True).check()
     candidate.get_by_label("Comment (optional)").fill("Concrete, kind and actionable.")
