@@ -61,7 +61,9 @@ def test_the_interviewer_fills_the_rubric_and_the_candidate_reads_and_rates_it(n
     candidate.goto(f"/sessions/{session.pk}/")
     expect(candidate.get_by_role("heading", name="Feedback from Ivan Ives")).to_be_visible()
     expect(candidate.get_by_text("Excellent framing of the ranking objective")).to_be_visible()
-    expect(candidate.get_by_text("2 unprompted hints, 1 guidance, 2 clarifications of the problem")).to_be_visible()
+    expect(
+        candidate.get_by_text("2 unprompted hints, 1 guidance, 2 clarifications of the problem")
+    ).to_be_visible()
     expect(candidate.get_by_text(dimensions[0].anchor_4)).to_be_visible()
     candidate.get_by_role("radio", name="5", exact=True).check()
     candidate.get_by_label("Comment (optional)").fill("Concrete, kind and actionable.")
