@@ -277,3 +277,16 @@ def test_a_confirmation_retried_after_a_cancel_is_not_sent(settings, candidate, 
     outbox_dispatch(now=timezone.now() + timedelta(hours=1))
     assert {m.subject.split(":")[0] for m in mail.outbox} == {"Cancelled"}
     assert OutboxMessage.objects.filter(kind="booking_confirmation", withdrawn_at__isnull=False).count() == 2
+
+
+def test_subjects_and_text_bodies_are_plain_text(session, candidate, interviewer):
+    from interviews.notifications.outbox import message_render
+
+    interviewer.display_name = "Seán O'Brien & Co"
+    interviewer.save()
+    message = OutboxMessage.objects.get(recipient=candidate, kind="booking_confirmation")
+    email = message_render(message)
+    assert "Seán O'Brien & Co" in email.subject
+    assert "Seán O'Brien & Co" in email.body
+    assert "O&#x27;Brien &amp; Co" in email.alternatives[0][0]  # the HTML part stays escaped
+    assert email.extra_headers["Message-ID"] == f"<outbox-{message.pk}@127.0.0.1>"
