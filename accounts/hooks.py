@@ -19,5 +19,10 @@ class AccountHooks(Hooks):
         """Called in the transaction that saved these changed profile fields (interviews follows
         a change of zone or of interviewer opt-in with the member's slots)."""
 
+    @staticmethod
+    def email_send(email) -> None:
+        """Send a rendered account e-mail (interviews puts it in the outbox instead)."""
+        email.send()
+
 
 hooks = AccountHooks()

@@ -10,6 +10,7 @@ class InterviewsConfig(AppConfig):
         from accounts.hooks import hooks as account_hooks
         from interviews.matching import messages, tasks  # noqa: F401
         from interviews.notifications import tasks as notification_tasks  # noqa: F401
+        from interviews.notifications.account_emails import outbox_account_email
         from interviews.scheduling import tasks as scheduling_tasks  # noqa: F401
         from interviews.scheduling.hooks import hooks as scheduling_hooks
         from interviews.scheduling.services import slots_follow_profile
@@ -19,5 +20,6 @@ class InterviewsConfig(AppConfig):
 
         # Scheduling sits below sessions: sessions tell it which slots are booked.
         scheduling_hooks.install(slot_booked=slot_booked, sessions_holding=sessions_holding)
-        # Accounts sit below interviews: a member's slots follow their profile.
-        account_hooks.install(profile_changed=slots_follow_profile)
+        # Accounts sit below interviews: a member's slots follow their profile, and account e-mails
+        # go through the outbox.
+        account_hooks.install(profile_changed=slots_follow_profile, email_send=outbox_account_email)

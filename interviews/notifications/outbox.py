@@ -86,6 +86,8 @@ def _render_plain(template_name: str, context: dict) -> str:
 def message_render(message: OutboxMessage) -> EmailMultiAlternatives:
     """The e-mail for a row: texts in the recipient's own time zone, the invite where it belongs."""
     kind, session, recipient = KINDS[message.kind], message.session, message.recipient
+    if kind.build:
+        return kind.build(message)
     context = {
         "message": message,
         "session": session,

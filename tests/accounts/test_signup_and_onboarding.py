@@ -1,10 +1,14 @@
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
+from interviews.notifications.models import OutboxMessage
+from interviews.notifications.outbox import outbox_dispatch
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +36,9 @@ def test_signup_sends_a_verification_mail_and_blocks_login_until_verified(client
     assert response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get(email="nora@example.com")
     assert not EmailAddress.objects.get(user=user).verified
+    # The request only wrote the e-mail to the outbox; the dispatcher sends it.
+    assert mailoutbox == []
+    assert outbox_dispatch() == 1
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["nora@example.com"]
 
@@ -45,6 +52,7 @@ def test_signup_sends_a_verification_mail_and_blocks_login_until_verified(client
 
 def test_following_the_link_verifies_and_onboarding_comes_before_anything_else(client, mailoutbox):
     client.post(reverse("account_signup"), {"email": "nora@example.com", "password1": "a-Long-passphrase-42"})
+    outbox_dispatch()
     link = _confirmation_link(mailoutbox[0])
 
     assert client.get(link).status_code == 200
@@ -78,6 +86,7 @@ def test_signup_with_a_taken_email_does_not_reveal_the_account(client, candidate
     # Same answer as for a new address; the owner gets a mail instead of a second account.
     assert response["Location"] == reverse("account_email_verification_sent")
     assert User.objects.filter(email=candidate.email).count() == 1
+    outbox_dispatch()
     assert mailoutbox[0].to == [candidate.email]
 
 
@@ -107,3 +116,20 @@ def test_mfa_totp_setup_page_is_available(client, candidate):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_account_emails_survive_a_mail_server_outage(client, candidate, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nobody there
+    response = client.post(reverse("account_reset_password"), {"email": candidate.email})
+    assert response.status_code == 302  # the request does not wait on, or fail with, the server
+    assert outbox_dispatch() == 0
+    row = OutboxMessage.objects.get(kind="account_email", recipient=candidate)
+    assert row.attempts == 1
+    assert row.last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+    assert outbox_dispatch(now=timezone.now() + timedelta(hours=1)) == 1
+    assert mailoutbox[0].to == [candidate.email]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+    assert mailoutbox[0].extra_headers["Message-ID"] == f"<outbox-{row.pk}@127.0.0.1>"
