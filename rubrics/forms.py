@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import Level
-from rubrics.models import SCORES, Verdict
+from rubrics.models import MAX_COUNT, SCORES, Verdict
 
 # Labels, and what each counter counts unless the rubric version says it in its own words. Only
 # help the interviewer had to supply counts: a scoping question the candidate asks never does.
@@ -57,7 +57,7 @@ class EvaluationForm(forms.Form):
         for field, (label, help_text) in COUNT_FIELDS.items():
             self.fields[field] = forms.IntegerField(
                 label=label, help_text=rubric.interventions.get(field, help_text), required=False,
-                widget=forms.NumberInput(attrs={"min": 0, "class": "counter-input"}),
+                widget=forms.NumberInput(attrs={"min": 0, "max": MAX_COUNT, "class": "counter-input"}),
             )  # fmt: skip
         for dimension in dimensions:
             self.fields[f"score_{dimension.key}"] = forms.TypedChoiceField(

@@ -9,6 +9,7 @@ from accounts.models import Level
 
 RUBRIC_NAME = "ML system design"
 EVALUATION_DUE_AFTER = timedelta(hours=48)
+MAX_COUNT = 50  # interventions of one kind in one session: more is a typo
 NEEDS_CALIBRATION_POINTS = 0.25  # score points off (or onto) a typical candidate's average
 SCORES = (1, 2, 3, 4)
 # What a score means, the same for every dimension: anchors are written against these bars,

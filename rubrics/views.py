@@ -48,7 +48,7 @@ def evaluation_form(request, pk: int):
     rubric = evaluation.rubric if evaluation else rubric_current()
     form = EvaluationForm(request.POST or None, rubric=rubric, evaluation=evaluation)
     dimensions = form.dimensions
-    status = 200
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
@@ -63,14 +63,18 @@ def evaluation_form(request, pk: int):
             status = 400
         else:
             if request.htmx and not submit:
-                return render(request, "rubrics/_draft_status.html", {"saved_at": timezone.now()})
+                return render(
+                    request, "rubrics/_draft_status.html", {"form": form, "saved_at": timezone.now()}
+                )
             if submit:
                 messages.success(request, "Evaluation submitted. The candidate can read it now.")
                 return redirect("session-detail", pk=pk)
             messages.success(request, "Draft saved.")
             return redirect("evaluation-form", pk=pk)
     if request.htmx and request.method == "POST":
-        return render(request, "rubrics/_draft_status.html", {"errors": form.errors}, status=status)
+        # The fragment is the answer, saved or not: htmx swaps it (it drops 4xx answers, and
+        # django-htmx's debug handler would put them over the page), and the browser logs no error.
+        return render(request, "rubrics/_draft_status.html", {"form": form})
     scored = sum(1 for d in dimensions if form[f"score_{d.key}"].value())
     return render(
         request,
