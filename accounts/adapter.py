@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.hooks import hooks
@@ -12,6 +14,17 @@ class AccountAdapter(DefaultAccountAdapter):
         """A new password (changed or reset) also ends the old API token."""
         super().set_password(user, password)
         token_revoke(user=user)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's messages are text: every one also gets an HTML part in PeerLoop's look."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if message.content_subtype == "plain" and not getattr(message, "alternatives", None):
+            html = render_to_string("emails/account.html", {"text": message.body})
+            message = EmailMultiAlternatives(
+                message.subject, message.body, message.from_email, message.to, headers=message.extra_headers
+            )
+            message.attach_alternative(html, "text/html")
+        return message
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Rendered here, in the request; sent through accounts.hooks.email_send (the outbox, with

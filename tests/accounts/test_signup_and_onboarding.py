@@ -41,6 +41,12 @@ def test_signup_sends_a_verification_mail_and_blocks_login_until_verified(client
     assert outbox_dispatch() == 1
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["nora@example.com"]
+    # In PeerLoop's words, in text and HTML: no "Hello from 127.0.0.1:8000".
+    assert mailoutbox[0].subject.startswith("PeerLoop: ")
+    assert "The PeerLoop team" in mailoutbox[0].body
+    assert "Hello from" not in mailoutbox[0].body
+    html = mailoutbox[0].alternatives[0][0]
+    assert "/accounts/confirm-email/" in html
 
     client.logout()
     response = client.post(

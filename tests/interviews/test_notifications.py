@@ -294,3 +294,18 @@ def test_subjects_and_text_bodies_are_plain_text(session, candidate, interviewer
     assert "Seán O'Brien & Co" in email.body
     assert "O&#x27;Brien &amp; Co" in email.alternatives[0][0]  # the HTML part stays escaped
     assert email.extra_headers["Message-ID"] == f"<outbox-{message.pk}@127.0.0.1>"
+
+
+def test_the_confirmation_links_to_google_calendar_and_outlook_with_utc_times(session, candidate):
+    from urllib.parse import parse_qs, urlsplit
+
+    from interviews.notifications.outbox import message_render
+
+    email = message_render(OutboxMessage.objects.get(recipient=candidate, kind="booking_confirmation"))
+    google = re.search(r"Google Calendar: (\S+)", email.body).group(1)
+    query = parse_qs(urlsplit(google).query)
+    assert query["dates"] == [f"{session.start:%Y%m%dT%H%M%SZ}/{session.end:%Y%m%dT%H%M%SZ}"]
+    assert query["location"] == [session.video_url]
+    outlook = re.search(r"Outlook: (\S+)", email.body).group(1)
+    assert parse_qs(urlsplit(outlook).query)["startdt"] == [f"{session.start:%Y-%m-%dT%H:%M:%SZ}"]
+    assert "Google Calendar</a>" in email.alternatives[0][0]
