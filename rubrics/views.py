@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.errors import Conflict, error_text
 from accounts.models import Level
 from interviews.fit import LEVELS, level_index
-from rubrics.charts import estimate_chart, score_sparkline
+from rubrics.charts import WIDTHS, estimate_chart, score_sparkline
 from rubrics.forms import EvaluationForm, RatingForm
 from rubrics.models import EVALUATION_DUE_AFTER
 from rubrics.selectors import (
@@ -130,18 +130,17 @@ def feedback_history(request):
     if summary["status"] == "ready":
         placement = summary["placement"]
         points = [{**point, "level_label": Level(point["level"]).label} for point in summary["trajectory"]]
+        labelled = [
+            {**point, "label": formats.date_format(timezone.localtime(point["session_start"]), "j M")}
+            for point in points
+        ]
         standing_by_key = {row["key"]: row for row in summary["standing"]}
         context.update(
             placement=placement,
             level_label=Level(placement.level).label,
             probabilities=[(Level(level).label, p) for level, p in placement.probabilities.items()],
             points=points,
-            chart=estimate_chart(
-                [
-                    {**point, "label": formats.date_format(timezone.localtime(point["session_start"]), "j M")}
-                    for point in points
-                ]
-            ),
+            charts=[(variant, estimate_chart(labelled, width=width)) for variant, width in WIDTHS.items()],
             standing=summary["standing"],
             work_on=summary["work_on"],
             next_level=Level(LEVELS[min(level_index(placement.level) + 1, len(LEVELS) - 1)]).label,
