@@ -31,7 +31,7 @@ import numpy as np
 from _django import ROOT  # noqa: F401  (puts the project on sys.path)
 from scipy.stats import spearmanr
 
-from rubrics.placement import LEVELS, EvaluationRecord, fit, observations, place
+from rubrics.estimator import LEVELS, EvaluationRecord, fit, observations, place
 
 N_CANDIDATES, N_RATERS, N_DIMENSIONS = 900, 60, 9
 LEVEL_MEANS, ABILITY_SPREAD, SEVERITY_SPREAD = (-1.0, 0.0, 1.0), 0.35, 0.6

@@ -14,7 +14,7 @@ from config.errors import Conflict
 from interviews.models import Session, SessionStatus
 from interviews.selectors import session_for_user
 from interviews.services.notifications import outbox_evaluation_submitted
-from rubrics import placement as model
+from rubrics import estimator as model
 from rubrics.models import (
     Dimension,
     DimensionScore,

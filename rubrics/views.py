@@ -12,7 +12,7 @@ from interviews.selectors import session_for_user
 from rubrics.charts import estimate_chart, score_sparkline
 from rubrics.forms import EvaluationForm, RatingForm
 from rubrics.models import EVALUATION_DUE_AFTER
-from rubrics.placement import LEVELS
+from rubrics.estimator import LEVELS
 from rubrics.selectors import (
     calibration_overview,
     evaluation_for_user,

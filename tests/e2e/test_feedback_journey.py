@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Level
 from rubrics.models import Placement
-from rubrics.placement import LEVELS
+from rubrics.estimator import LEVELS
 from tests.e2e.conftest import go, sign_in
 
 

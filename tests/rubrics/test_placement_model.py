@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rubrics.placement import (
+from rubrics.estimator import (
     LEVELS,
     EvaluationRecord,
     fit,
