@@ -10,9 +10,9 @@ from accounts.models import Level
 from config.errors import Conflict
 from interviews.selectors import session_for_user
 from rubrics.charts import estimate_chart, score_sparkline
+from rubrics.estimator import LEVELS
 from rubrics.forms import EvaluationForm, RatingForm
 from rubrics.models import EVALUATION_DUE_AFTER
-from rubrics.estimator import LEVELS
 from rubrics.selectors import (
     calibration_overview,
     evaluation_for_user,

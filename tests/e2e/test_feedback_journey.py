@@ -3,8 +3,8 @@ from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Level
-from rubrics.models import Placement
 from rubrics.estimator import LEVELS
+from rubrics.models import Placement
 from tests.e2e.conftest import go, sign_in
 
 
