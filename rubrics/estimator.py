@@ -58,8 +58,8 @@ RECOMMENDED = {level: index for index, level in enumerate(LEVELS)}
 INTERVENTION_BINS = (2, 4, 7)
 LEVEL_SPREAD = 0.35  # within-level spread of ability, in band widths (v1's fixed value)
 PRIOR_SD = {
-    "ability": 2.0, "growth": 0.3, "severity": 1.0, "scale_use": 0.5, "propensity": 0.5,
-    "difficulty": 1.0, "weight": 0.5, "threshold": 3.0,
+    "ability": 2.0, "growth": 0.3, "severity": 1.0, "scale_use": 0.5, "spread": 0.5, "propensity": 0.5,
+    "difficulty": 1.0, "weight": 1.0, "threshold": 3.0,
 }  # fmt: skip
 # The rating scale starts from the anchors' design, one logit per level band, and moves with the
 # evidence; the prior (on the first threshold and the log of each step) only matters while the
@@ -234,6 +234,9 @@ class Fit:
     ability: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per candidate, at mid-timeline
     growth: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per candidate, per session
     scale_use: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per rater: λ, 1 is typical
+    # Per rater: how far apart their thresholds sit, 1 is typical; above 1 keeps to the middle of
+    # the scale (central tendency), below 1 favours its ends.
+    scale_spread: np.ndarray = field(default_factory=lambda: np.zeros(0))
     propensity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per rater, logits of help
     halo_sd: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per rater, logits
     infit: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per rater, mean square
@@ -278,6 +281,7 @@ class Fit:
             "growth": by(self.candidates, self.growth),
             "severity": by(self.raters, self.severity),
             "scale_use": by(self.raters, np.log(self.scale_use)),
+            "spread": by(self.raters, np.log(self.scale_spread)),
             "propensity": by(self.raters, self.propensity),
             "difficulty": {k: float(b) for k, b in zip(self.dimensions, self.difficulty, strict=True)},
             "thresholds": [[float(t) for t in tau] for tau in self.thresholds],
@@ -319,7 +323,7 @@ class _Layout:
 
     def __init__(self, n_c: int, n_r: int, n_d: int):
         sizes = {
-            "ability": n_c, "growth": n_c, "severity": n_r, "scale_use": n_r, "propensity": n_r,
+            "ability": n_c, "growth": n_c, "severity": n_r, "scale_use": n_r, "spread": n_r, "propensity": n_r,
             "difficulty": n_d, "weight": 2, "scale": 3, "recommendation": 2, "interventions": 3,
         }  # fmt: skip
         self.slices, start = {}, 0
@@ -330,6 +334,12 @@ class _Layout:
 
     def __getitem__(self, name: str) -> slice:
         return self.slices[name]
+
+
+def _rater_cumulative(tau: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """(raters, 4) running sums of each rater's thresholds τ̄ + s·(τ − τ̄), category 0 first."""
+    own = tau.mean() + spread[:, None] * (tau - tau.mean())[None, :]
+    return np.concatenate([np.zeros((len(spread), 1)), np.cumsum(own, axis=1)], axis=1)
 
 
 def _centre(values: np.ndarray) -> np.ndarray:
@@ -357,7 +367,7 @@ class _Model:
             for group, k in enumerate(CATEGORIES)
         ]
         sd = np.empty(lay.size)
-        for name in ("ability", "growth", "severity", "scale_use", "propensity", "difficulty", "weight"):
+        for name in ("ability", "growth", "severity", "scale_use", "spread", "propensity", "difficulty", "weight"):
             sd[lay[name]] = PRIOR_SD[name]
         sd[lay["scale"]] = SCALE_PRIOR_SD
         sd[lay["recommendation"]] = sd[lay["interventions"]] = PRIOR_SD["threshold"]
@@ -365,19 +375,18 @@ class _Model:
         self.prior_mean = np.zeros(lay.size)
         self.prior_mean[lay["scale"]] = _unordered(np.array(SCALE_DESIGN))
         self.frozen = np.zeros(lay.size, dtype=bool)
-        for name, free in (
-            ("growth", options.moving),
-            ("scale_use", options.scale_use),
-            ("propensity", options.propensity),
-            ("weight", options.source_weights),
-        ):
+        for name, free in (("growth", options.moving), ("propensity", options.propensity)):
             self.frozen[lay[name]] = not free
+        # Estimated between optimiser runs (see fit), held while it runs.
+        self.frozen[lay["scale_use"]] = self.frozen[lay["spread"]] = self.frozen[lay["weight"]] = True
 
     def unpack(self, v: np.ndarray) -> dict:
         lay = self.layout
         p = {name: v[lay[name]] for name in ("ability", "growth", "weight")}
-        for name in ("severity", "scale_use", "propensity", "difficulty"):
+        for name in ("severity", "propensity", "difficulty"):
             p[name] = _centre(v[lay[name]])
+        for name in ("scale_use", "spread"):  # centred on the median rater when estimated
+            p[name] = v[lay[name]]
         p["tau"] = (_ordered(v[lay["scale"]]), v[lay["recommendation"]], v[lay["interventions"]])
         return p
 
@@ -395,32 +404,68 @@ class _Model:
         return z, scale
 
     def rows_terms(self, p: dict, z: np.ndarray, scale: np.ndarray):
-        """Per row: log-likelihood, residual x − E[x], variance; per group: category sums."""
-        eta = z * scale
-        loglik, residual, variance = (np.empty_like(z) for _ in range(3))
-        totals = []
+        """Per row: log-likelihood, residual x − E[x], variance, d loglik / d log λ; per group:
+        d loglik / d thresholds.
+
+        Scores: logits k·λ_r·z − (τ₁ + … + τ_k), so a rater with a small λ keeps to the middle of
+        the scale (central tendency). Recommendation and interventions: λ_g·(k·z − (τ₁ + … + τ_k)),
+        their thresholds on the ability scale, so a weight and its thresholds do not trade off.
+        """
+        loglik, residual, variance, slope = (np.empty_like(z) for _ in range(4))
+        d_tau = []
         for group, k in enumerate(CATEGORIES):
             rows = self.rows[group]
             cum = np.concatenate(([0.0], np.cumsum(p["tau"][group])))
-            logits = eta[rows, None] * _K[:k] - cum
-            top = logits.max(axis=1)
-            prob = np.exp(logits - top[:, None])
-            total = prob.sum(axis=1)
-            prob /= total[:, None]
+            weight = 1.0 if group == SCORES or rows.stop == rows.start else float(scale[rows.start])
+            eta = z[rows] * scale[rows]
             x = self.obs.x[rows]
-            loglik[rows] = np.take_along_axis(logits, x[:, None], axis=1)[:, 0] - top - np.log(total)
-            mean = prob @ _K[:k]
+            if group == SCORES:
+                table = _rater_cumulative(p["tau"][SCORES], np.exp(p["spread"]))
+                offsets = np.exp(-table)[self.obs.r[rows]]  # (rows, 4)
+                c_of_x = table[self.obs.r[rows], x]
+            else:
+                offsets = np.broadcast_to(np.exp(-weight * cum), (len(eta), k))
+                c_of_x = (weight * cum)[x]
+            # One exp per row: category k's term is e^(k·η) · e^(−C_k), η clipped far beyond any
+            # real evidence so the powers stay finite.
+            base = np.exp(np.clip(eta, -40.0, 40.0))
+            terms = [offsets[:, 0].copy()]
+            power = np.ones_like(base)
+            for category in range(1, k):
+                power = power * base
+                terms.append(power * offsets[:, category])
+            total = sum(terms)
+            prob = [term / total for term in terms]
+            mean = sum(category * pk for category, pk in enumerate(prob[1:], start=1))
+            second = sum(category**2 * pk for category, pk in enumerate(prob[1:], start=1))
+            loglik[rows] = x * np.clip(eta, -40.0, 40.0) - c_of_x - np.log(total)
             residual[rows] = x - mean
-            variance[rows] = prob @ _K[:k] ** 2 - mean**2
-            totals.append(prob.sum(axis=0))
-        return loglik, residual, variance, totals
+            variance[rows] = second - mean**2
+            if group == SCORES:
+                slope[rows] = residual[rows] * eta
+            else:
+                expected_cum = sum(cum[category] * pk for category, pk in enumerate(prob))
+                slope[rows] = weight * (residual[rows] * z[rows] - (cum[x] - expected_cum))
+            if group == SCORES:
+                # Per row d loglik / d (the rater's) τ_h = P(x >= h) − [x >= h]; the shared τ reach
+                # a rater's thresholds through their spread s: τ_r = τ̄ + s·(τ − τ̄).
+                tails = np.stack([prob[3], prob[2] + prob[3], prob[1] + prob[2] + prob[3]][::-1], axis=1)
+                gap = tails - (x[:, None] >= np.arange(1, 4))
+                spread = np.exp(p["spread"])[self.obs.r[rows]]
+                d_tau.append((spread[:, None] * gap).sum(axis=0) + ((1 - spread) / 3 * gap.sum(axis=1)).sum())
+                self.last_scores = (np.stack(prob, axis=1), gap)
+            else:
+                sums = np.array([pk.sum() for pk in prob])
+                tail = np.cumsum(sums[::-1])[::-1][1:]  # Σ P(x >= h), h = 1..k-1
+                d_tau.append(weight * (tail - self.at_least[group]))
+        return loglik, residual, variance, slope, d_tau
 
     def objective(self, v: np.ndarray) -> tuple[float, np.ndarray]:
         obs, lay, (s, rec, itv) = self.obs, self.layout, self.rows
         n_c, n_r, n_d = self.n
         p = self.unpack(v)
         z, scale = self.linear(p)
-        loglik, residual, _, totals = self.rows_terms(p, z, scale)
+        loglik, residual, _, slope, d_tau = self.rows_terms(p, z, scale)
         a = residual * scale  # d loglik / d z
         grad = np.zeros_like(v)
         grad[lay["ability"]] = np.bincount(obs.c, a, minlength=n_c)
@@ -429,12 +474,10 @@ class _Model:
         grad[lay["severity"]] = _centre(-np.bincount(obs.r[judged], a[judged], minlength=n_r))
         grad[lay["difficulty"]] = _centre(-np.bincount(obs.i[s], a[s], minlength=n_d))
         grad[lay["propensity"]] = _centre(-np.bincount(obs.r[itv], a[itv], minlength=n_r))
-        slope = residual * z * scale  # d loglik / d log λ
         grad[lay["scale_use"]] = _centre(np.bincount(obs.r[s], slope[s], minlength=n_r))
         grad[lay["weight"]] = [slope[rec].sum(), slope[itv].sum()]
         for group, name in enumerate(("scale", "recommendation", "interventions")):
-            tail = np.cumsum(totals[group][::-1])[::-1][1:]  # Σ P(x >= h), h = 1..k-1
-            grad[lay[name]] = tail - self.at_least[group]
+            grad[lay[name]] = d_tau[group]
         # The rating scale's thresholds come from an ordered parametrisation: chain through it.
         d_tau, steps = grad[lay["scale"]].copy(), np.exp(v[lay["scale"]][1:])
         grad[lay["scale"]] = [d_tau.sum(), steps[0] * d_tau[1:].sum(), steps[1] * d_tau[2]]
@@ -444,10 +487,31 @@ class _Model:
         gradient[self.frozen] = 0.0
         return float(value), gradient
 
+    def curvature(self, v: np.ndarray) -> np.ndarray:
+        """The diagonal of the expected information (prior included) at v."""
+        obs, lay, (s, rec, itv) = self.obs, self.layout, self.rows
+        n_c, n_r, n_d = self.n
+        p = self.unpack(v)
+        z, scale = self.linear(p)
+        _, _, variance, _, _ = self.rows_terms(p, z, scale)
+        info, spread = scale**2 * variance, (z * scale) ** 2 * variance
+        diag = self.precision.copy()
+        diag[lay["ability"]] += np.bincount(obs.c, info, minlength=n_c)
+        diag[lay["growth"]] += np.bincount(obs.c, info * self.t**2, minlength=n_c)
+        judged = slice(s.start, rec.stop)
+        diag[lay["severity"]] += np.bincount(obs.r[judged], info[judged], minlength=n_r)
+        diag[lay["difficulty"]] += np.bincount(obs.i[s], info[s], minlength=n_d)
+        diag[lay["propensity"]] += np.bincount(obs.r[itv], info[itv], minlength=n_r)
+        diag[lay["scale_use"]] += np.bincount(obs.r[s], spread[s], minlength=n_r)
+        diag[lay["weight"]] += [spread[rec].sum(), spread[itv].sum()]
+        for group, name in enumerate(("scale", "recommendation", "interventions")):
+            diag[lay[name]] += 0.2 * (self.rows[group].stop - self.rows[group].start)
+        return diag
+
     def start(self, warm: dict | None) -> np.ndarray:
         obs, lay = self.obs, self.layout
         v = self.prior_mean.copy()
-        v[lay["recommendation"]] = [-1.0, 1.0]
+        v[lay["recommendation"]] = [-0.5, 0.5]
         v[lay["interventions"]] = [-1.0, 0.0, 1.0]
         if not warm:
             return v
@@ -463,6 +527,7 @@ class _Model:
             fill("growth", obs.candidates, "growth")
         if self.options.scale_use:
             fill("scale_use", obs.raters, "scale_use")
+            fill("spread", obs.raters, "spread")
         if self.options.propensity:
             fill("propensity", obs.raters, "propensity")
         difficulty = warm.get("difficulty") or {}
@@ -490,28 +555,35 @@ def fit(
     """
     options = options or Options()
     model = _Model(obs, options)
-    result = minimize(
-        model.objective,
-        model.start(warm),
-        jac=True,
-        method="L-BFGS-B",
-        options={"maxiter": max_iterations, "maxcor": 20, "ftol": 1e-11, "gtol": 1e-4},
-    )
-    p = model.unpack(result.x)
+    lay = model.layout
+    # Joint modes over-state discriminations (each candidate's ability is fitted to the very
+    # evidence being weighed), and let L-BFGS crawl: so the raters' scale use and the sources'
+    # weights are held while it runs, estimated in between against the abilities, then held again.
+    v, converged, iterations = _optimise(model, model.start(warm), max_iterations)
+    if options.scale_use or options.source_weights:
+        p = model.unpack(v)
+        if options.scale_use:
+            v[lay["scale_use"]], v[lay["spread"]] = _rater_scale_use(model, p)
+        if options.source_weights:
+            v[lay["weight"]], v[lay["recommendation"]], v[lay["interventions"]] = _source_weights(model, p)
+        v, converged, more = _optimise(model, v, max_iterations)
+        iterations += more
+    p = model.unpack(v)
     raters = _rater_statistics(model, p)
     result_fit = Fit(
         severity=p["severity"],
         severity_se=raters["severity_se"],
         difficulty=p["difficulty"],
         thresholds=p["tau"],
-        converged=bool(result.success),
-        iterations=int(result.nit),
+        converged=converged,
+        iterations=iterations,
         candidates=obs.candidates,
         raters=obs.raters,
         dimensions=list(obs.dimensions),
         ability=p["ability"],
         growth=p["growth"],
         scale_use=np.exp(p["scale_use"]),
+        scale_spread=np.exp(p["spread"]),
         propensity=p["propensity"],
         halo_sd=raters["halo_sd"],
         infit=raters["infit"],
@@ -538,12 +610,110 @@ def fit(
     return result_fit
 
 
+def _optimise(model: _Model, start: np.ndarray, max_iterations: int) -> tuple[np.ndarray, bool, int]:
+    """L-BFGS from `start` on parameters rescaled by their curvature there (an ability seen three
+    times and a threshold seen a million times then look alike to it)."""
+    unit = 1 / np.sqrt(model.curvature(start))
+
+    def scaled(w: np.ndarray) -> tuple[float, np.ndarray]:
+        value, gradient = model.objective(start + unit * w)
+        return value, gradient * unit
+
+    result = minimize(
+        scaled,
+        np.zeros_like(start),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": max_iterations, "maxcor": 20, "ftol": 1e-10, "gtol": 1e-3},
+    )
+    return start + unit * result.x, bool(result.success), int(result.nit)
+
+
+def _rater_scale_use(model: _Model, p: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Each rater's (log λ, log threshold spread) by alternating Newton steps on their scores
+    with the rest held (priors included), centred: the typical rater keeps the common scale."""
+    obs, s = model.obs, model.rows[SCORES]
+    n_r = model.n[1]
+    z, scale = model.linear(p)
+    p = dict(p)
+    log_scale, log_spread = p["scale_use"].copy(), p["spread"].copy()
+    r = obs.r[s]
+    tau = p["tau"][SCORES]
+    centred = tau - tau.mean()
+    steps_f = np.concatenate(([0.0], np.cumsum(centred)))  # f(k) = Σ_{h<=k} (τ_h − τ̄)
+    for _ in range(8):
+        scale[s] = np.exp(log_scale[r])
+        p["spread"] = log_spread
+        _, residual, variance, slope, _ = model.rows_terms(p, z, scale)
+        eta = z[s] * scale[s]
+        prior = 1 / PRIOR_SD["scale_use"] ** 2
+        gradient = np.bincount(r, slope[s], minlength=n_r) - prior * log_scale
+        information = np.bincount(r, variance[s] * eta**2, minlength=n_r) + prior
+        step_a = np.clip(gradient / information, -1.0, 1.0)
+        log_scale += step_a
+        prob, gap = model.last_scores
+        spread = np.exp(log_spread)[r]
+        mean_f = prob @ steps_f
+        var_f = prob @ steps_f**2 - mean_f**2
+        prior = 1 / PRIOR_SD["spread"] ** 2
+        gradient = np.bincount(r, spread * (gap @ centred), minlength=n_r) - prior * log_spread
+        information = np.bincount(r, spread**2 * var_f, minlength=n_r) + prior
+        step_b = np.clip(gradient / information, -1.0, 1.0)
+        log_spread += step_b
+        if max(np.abs(step_a).max(), np.abs(step_b).max()) < 1e-4:
+            break
+    # The median rater keeps the common scale: the level bands are the typical rater's, however
+    # many raters keep to the middle or scatter.
+    return log_scale - np.median(log_scale), log_spread - np.median(log_spread)
+
+
+def _source_weights(model: _Model, p: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(log weights, recommendation thresholds, intervention thresholds), each source judged
+    against the ability the other sources give (its own evidence taken out of the candidate's
+    fitted ability by one Newton step, and that ability's doubt carried): a source that says
+    nothing about ability gets a weight near 0."""
+    obs = model.obs
+    n_c = model.n[0]
+    z, scale = model.linear(p)
+    _, residual, variance, _, _ = model.rows_terms(p, z, scale)
+    info = scale**2 * variance
+    total = np.bincount(obs.c, info, minlength=n_c) + 1 / PRIOR_SD["ability"] ** 2
+    out = []
+    for group, name in ((RECOMMENDATION, "recommendation"), (INTERVENTIONS, "interventions")):
+        rows = model.rows[group]
+        c, x, k = obs.c[rows], obs.x[rows], CATEGORIES[group]
+        own = np.bincount(c, (residual * scale)[rows], minlength=n_c)
+        own_info = np.bincount(c, info[rows], minlength=n_c)
+        rest = np.maximum(total - own_info, 1e-6)
+        zr = z[rows] - own[c] / rest[c]
+        doubt = 1 / rest[c]
+        log_weight = float(p["weight"][group - 1])
+        start = np.concatenate(([log_weight], p["tau"][group]))
+        if rows.stop == rows.start:
+            out.append(start)
+            continue
+
+        def loss(theta: np.ndarray, zr=zr, doubt=doubt, x=x, k=k) -> float:
+            weight = np.exp(theta[0]) / np.sqrt(1 + np.pi * np.exp(2 * theta[0]) * doubt / 8)
+            cum = np.concatenate(([0.0], np.cumsum(theta[1:])))
+            logits = weight[:, None] * (zr[:, None] * _K[:k] - cum)
+            top = logits.max(axis=1)
+            norm = top + np.log(np.exp(logits - top[:, None]).sum(axis=1))
+            chosen = np.take_along_axis(logits, x[:, None], axis=1)[:, 0]
+            prior = 0.5 * (theta[0] / PRIOR_SD["weight"]) ** 2 + 0.5 * (theta[1:] / PRIOR_SD["threshold"]) ** 2
+            return float(-(chosen - norm).sum() + prior.sum())
+
+        result = minimize(loss, start, method="L-BFGS-B", bounds=[(-6.0, 4.0)] + [(None, None)] * (k - 1))
+        out.append(result.x)
+    return np.array([out[0][0], out[1][0]]), out[0][1:], out[1][1:]
+
+
 def _rater_statistics(model: _Model, p: dict) -> dict:
     """Per rater: severity standard error, halo, infit/outfit, the erratic flag."""
     obs, (s, rec, _) = model.obs, model.rows
     n_c, n_r, _ = model.n
     z, scale = model.linear(p)
-    _, residual, variance, _ = model.rows_terms(p, z, scale)
+    _, residual, variance, _, _ = model.rows_terms(p, z, scale)
     info = scale**2 * variance
     judged = slice(s.start, rec.stop)
 
@@ -593,7 +763,7 @@ def _rater_statistics(model: _Model, p: dict) -> dict:
     # model's chance would have them (infit, outfit above 1) is erratic; one who keeps to the
     # middle or repeats one score shows below 1.
     z1, one = model.linear(p, common_scale=True)
-    _, res1, var1, _ = model.rows_terms(p, z1, one)
+    _, res1, var1, _, _ = model.rows_terms(dict(p, spread=np.zeros(n_r)), z1, one)
     ratings = np.bincount(obs.r[s], minlength=n_r)
     infit = np.bincount(obs.r[s], res1[s] ** 2, minlength=n_r) / np.maximum(
         np.bincount(obs.r[s], var1[s], minlength=n_r), 1e-9
@@ -617,6 +787,15 @@ def _rater_statistics(model: _Model, p: dict) -> dict:
     }
 
 
+def _params_of(fit: Fit) -> dict:
+    return {
+        "ability": fit.ability, "growth": fit.growth, "severity": fit.severity,
+        "scale_use": np.log(fit.scale_use), "spread": np.log(fit.scale_spread), "propensity": fit.propensity,
+        "difficulty": fit.difficulty, "weight": np.log([fit.source_weights[s] for s in SOURCES[1:]]),
+        "tau": fit.thresholds,
+    }  # fmt: skip
+
+
 def _readings(obs: Observations, fit: Fit) -> tuple[np.ndarray, np.ndarray]:
     """Per evaluation, a Gaussian reading (mean, variance) of the candidate's ability at it.
 
@@ -627,13 +806,9 @@ def _readings(obs: Observations, fit: Fit) -> tuple[np.ndarray, np.ndarray]:
     times its variance (their average then carries it once). Interventions add as they are.
     """
     model = _Model(obs, fit.options)
-    p = {
-        "ability": fit.ability, "growth": fit.growth, "severity": fit.severity,
-        "scale_use": np.log(fit.scale_use), "propensity": fit.propensity, "difficulty": fit.difficulty,
-        "weight": np.log([fit.source_weights[s] for s in SOURCES[1:]]), "tau": fit.thresholds,
-    }  # fmt: skip
+    p = _params_of(fit)
     z, scale = model.linear(p)
-    _, residual, variance, _ = model.rows_terms(p, z, scale)
+    _, residual, variance, _, _ = model.rows_terms(p, z, scale)
     s, rec, itv = model.rows
     judged = slice(s.start, rec.stop)
     n_e = len(obs.evaluation_ids)
@@ -801,13 +976,9 @@ def _dimension_standing(obs: Observations, fit: Fit, overall: np.ndarray, overal
     """
     n_c, n_d = len(obs.candidates), len(obs.dimensions)
     model = _Model(obs, fit.options)
-    p = {
-        "ability": fit.ability, "growth": fit.growth, "severity": fit.severity,
-        "scale_use": np.log(fit.scale_use), "propensity": fit.propensity, "difficulty": fit.difficulty,
-        "weight": np.log([fit.source_weights[s] for s in SOURCES[1:]]), "tau": fit.thresholds,
-    }  # fmt: skip
+    p = _params_of(fit)
     z, scale = model.linear(p)
-    _, residual, variance, _ = model.rows_terms(p, z, scale)
+    _, residual, variance, _, _ = model.rows_terms(p, z, scale)
     s = model.rows[SCORES]
     cell = obs.c[s] * n_d + obs.i[s]
     u = np.bincount(cell, (residual * scale)[s], minlength=n_c * n_d)
