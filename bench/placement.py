@@ -79,8 +79,15 @@ SCENARIOS = [
     Scenario("small (30 cand., 8 raters)", candidates=30, raters=8),
     Scenario("interventions uninformative", informative_interventions=False),
     Scenario(
-        "all together", design="confounded", shares=(0.5, 0.35, 0.15), severity_sd=1.0, extreme=0.1,
-        central=0.3, halo=0.3, growth=(0.2, 0.5), one_off=0.3,
+        "all together",
+        design="confounded",
+        shares=(0.5, 0.35, 0.15),
+        severity_sd=1.0,
+        extreme=0.1,
+        central=0.3,
+        halo=0.3,
+        growth=(0.2, 0.5),
+        one_off=0.3,
     ),  # fmt: skip
 ]
 
@@ -219,7 +226,9 @@ def reliability(pairs: np.ndarray) -> list[tuple[str, int, float, float]]:
         inside = (pairs[:, 0] >= low) & (pairs[:, 0] < high)
         if inside.any():
             label = f"{low:.2f}–{min(high, 1.0):.2f}"
-            rows.append((label, int(inside.sum()), float(pairs[inside, 0].mean()), float(pairs[inside, 1].mean())))
+            rows.append(
+                (label, int(inside.sum()), float(pairs[inside, 0].mean()), float(pairs[inside, 1].mean()))
+            )
     return rows
 
 

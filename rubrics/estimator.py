@@ -248,6 +248,7 @@ class Fit:
     level_spread: float = LEVEL_SPREAD  # band widths
     step_sd: float = 0.0  # random-walk step per session, logits
     pace_sd: float = 0.0  # spread of candidates' own pace per session, logits
+    pace_mean: float = 0.0  # the platform's mean pace per session, logits
     options: Options = field(default_factory=Options)
 
     @property
@@ -325,6 +326,7 @@ class _Layout:
         sizes = {
             "ability": n_c, "growth": n_c, "severity": n_r, "scale_use": n_r, "spread": n_r, "propensity": n_r,
             "difficulty": n_d, "weight": 2, "scale": 3, "recommendation": 2, "interventions": 3,
+            "population": 2,
         }  # fmt: skip
         self.slices, start = {}, 0
         for name, size in sizes.items():
@@ -367,22 +369,39 @@ class _Model:
             for group, k in enumerate(CATEGORIES)
         ]
         sd = np.empty(lay.size)
-        for name in ("ability", "growth", "severity", "scale_use", "spread", "propensity", "difficulty", "weight"):
+        for name in (
+            "ability",
+            "growth",
+            "severity",
+            "scale_use",
+            "spread",
+            "propensity",
+            "difficulty",
+            "weight",
+        ):
             sd[lay[name]] = PRIOR_SD[name]
         sd[lay["scale"]] = SCALE_PRIOR_SD
         sd[lay["recommendation"]] = sd[lay["interventions"]] = PRIOR_SD["threshold"]
+        # The candidates' mean ability and mean drift: free (nearly flat), so the abilities'
+        # prior does not drag the whole scale towards 0 on a platform of mostly L3s or of
+        # improvers; the anchors' thresholds place it.
+        sd[lay["population"]] = 10.0
         self.precision = 1 / sd**2
         self.prior_mean = np.zeros(lay.size)
         self.prior_mean[lay["scale"]] = _unordered(np.array(SCALE_DESIGN))
         self.frozen = np.zeros(lay.size, dtype=bool)
         for name, free in (("growth", options.moving), ("propensity", options.propensity)):
             self.frozen[lay[name]] = not free
+        self.frozen[lay["population"]] = [
+            not options.empirical_bayes,
+            not (options.empirical_bayes and options.moving),
+        ]
         # Estimated between optimiser runs (see fit), held while it runs.
         self.frozen[lay["scale_use"]] = self.frozen[lay["spread"]] = self.frozen[lay["weight"]] = True
 
     def unpack(self, v: np.ndarray) -> dict:
         lay = self.layout
-        p = {name: v[lay[name]] for name in ("ability", "growth", "weight")}
+        p = {name: v[lay[name]] for name in ("ability", "growth", "weight", "population")}
         for name in ("severity", "propensity", "difficulty"):
             p[name] = _centre(v[lay[name]])
         for name in ("scale_use", "spread"):  # centred on the median rater when estimated
@@ -482,8 +501,12 @@ class _Model:
         d_tau, steps = grad[lay["scale"]].copy(), np.exp(v[lay["scale"]][1:])
         grad[lay["scale"]] = [d_tau.sum(), steps[0] * d_tau[1:].sum(), steps[1] * d_tau[2]]
         off = v - self.prior_mean
+        off[lay["ability"]] -= v[lay["population"]][0]
+        off[lay["growth"]] -= v[lay["population"]][1]
         value = -loglik.sum() + 0.5 * (self.precision * off * off).sum()
         gradient = self.precision * off - grad
+        pulls = self.precision * off
+        gradient[lay["population"]] -= [pulls[lay["ability"]].sum(), pulls[lay["growth"]].sum()]
         gradient[self.frozen] = 0.0
         return float(value), gradient
 
@@ -504,6 +527,7 @@ class _Model:
         diag[lay["propensity"]] += np.bincount(obs.r[itv], info[itv], minlength=n_r)
         diag[lay["scale_use"]] += np.bincount(obs.r[s], spread[s], minlength=n_r)
         diag[lay["weight"]] += [spread[rec].sum(), spread[itv].sum()]
+        diag[lay["population"]] += [self.precision[lay["ability"]].sum(), self.precision[lay["growth"]].sum()]
         for group, name in enumerate(("scale", "recommendation", "interventions")):
             diag[lay[name]] += 0.2 * (self.rows[group].stop - self.rows[group].start)
         return diag
@@ -597,7 +621,10 @@ def fit(
     steps = track.by_step(obs.evaluation_step)
     n_c = len(obs.candidates)
     if options.moving:
-        step_var, pace_var = track.movement_variances(*readings, obs.evaluation_candidate, steps, n_c)
+        result_fit.pace_mean = float(p["population"][1])
+        step_var, pace_var = track.movement_variances(
+            *readings, obs.evaluation_candidate, steps, n_c, pace_mean=result_fit.pace_mean
+        )
         result_fit.step_sd, result_fit.pace_sd = math.sqrt(step_var), math.sqrt(pace_var)
     if options.empirical_bayes and n_c:
         now = _filtered(obs, result_fit, readings, steps)
@@ -700,7 +727,9 @@ def _source_weights(model: _Model, p: dict) -> tuple[np.ndarray, np.ndarray, np.
             top = logits.max(axis=1)
             norm = top + np.log(np.exp(logits - top[:, None]).sum(axis=1))
             chosen = np.take_along_axis(logits, x[:, None], axis=1)[:, 0]
-            prior = 0.5 * (theta[0] / PRIOR_SD["weight"]) ** 2 + 0.5 * (theta[1:] / PRIOR_SD["threshold"]) ** 2
+            prior = (
+                0.5 * (theta[0] / PRIOR_SD["weight"]) ** 2 + 0.5 * (theta[1:] / PRIOR_SD["threshold"]) ** 2
+            )
             return float(-(chosen - norm).sum() + prior.sum())
 
         result = minimize(loss, start, method="L-BFGS-B", bounds=[(-6.0, 4.0)] + [(None, None)] * (k - 1))
@@ -831,6 +860,7 @@ def _filtered(obs: Observations, fit: Fit, readings, steps) -> track.Filtered:
     return track.kalman(
         y, v, obs.evaluation_candidate, steps, len(obs.candidates),
         step_var=fit.step_sd**2, pace_var=fit.pace_sd**2, start_mean=0.0, start_var=track.DIFFUSE,
+        pace_mean=fit.pace_mean,
     )  # fmt: skip
 
 

@@ -62,8 +62,9 @@ def kalman(
     pace_var: float,
     start_mean: float,
     start_var: float,
+    pace_mean: float = 0.0,
 ) -> Filtered:
-    m_a, m_p = np.full(n_candidates, start_mean), np.zeros(n_candidates)
+    m_a, m_p = np.full(n_candidates, start_mean), np.full(n_candidates, pace_mean)
     p00, p01, p11 = np.full(n_candidates, start_var), np.zeros(n_candidates), np.full(n_candidates, pace_var)
     out = [np.empty(len(y)) for _ in range(5)]
     loglik = 0.0
@@ -87,7 +88,13 @@ def kalman(
 
 
 def movement_variances(
-    y: np.ndarray, v: np.ndarray, candidate: np.ndarray, steps: list[np.ndarray], n_candidates: int
+    y: np.ndarray,
+    v: np.ndarray,
+    candidate: np.ndarray,
+    steps: list[np.ndarray],
+    n_candidates: int,
+    *,
+    pace_mean: float = 0.0,
 ) -> tuple[float, float]:
     """(step variance, pace variance) with the highest marginal likelihood over the grid.
 
@@ -105,6 +112,7 @@ def movement_variances(
             ll = kalman(
                 y, v, candidate, steps, n_candidates,
                 step_var=step_var, pace_var=pace_sd**2, start_mean=start_mean, start_var=start_var,
+                pace_mean=pace_mean,
             ).loglik  # fmt: skip
             if ll > best_ll + 1e-6:
                 best, best_ll = (step_var, pace_sd**2), ll
