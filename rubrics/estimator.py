@@ -324,9 +324,9 @@ class _Layout:
 
     def __init__(self, n_c: int, n_r: int, n_d: int):
         sizes = {
-            "ability": n_c, "growth": n_c, "severity": n_r, "scale_use": n_r, "spread": n_r, "propensity": n_r,
-            "difficulty": n_d, "weight": 2, "scale": 3, "recommendation": 2, "interventions": 3,
-            "population": 2,
+            "ability": n_c, "growth": n_c, "severity": n_r, "scale_use": n_r, "spread": n_r,
+            "propensity": n_r, "difficulty": n_d, "weight": 2, "scale": 3, "recommendation": 2,
+            "interventions": 3, "population": 2,
         }  # fmt: skip
         self.slices, start = {}, 0
         for name, size in sizes.items():
@@ -706,7 +706,7 @@ def _source_weights(model: _Model, p: dict) -> tuple[np.ndarray, np.ndarray, np.
     info = scale**2 * variance
     total = np.bincount(obs.c, info, minlength=n_c) + 1 / PRIOR_SD["ability"] ** 2
     out = []
-    for group, name in ((RECOMMENDATION, "recommendation"), (INTERVENTIONS, "interventions")):
+    for group in (RECOMMENDATION, INTERVENTIONS):
         rows = model.rows[group]
         c, x, k = obs.c[rows], obs.x[rows], CATEGORIES[group]
         own = np.bincount(c, (residual * scale)[rows], minlength=n_c)

@@ -234,7 +234,13 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
         if not records:
             return None
         obs = model.observations(records, dimensions)
-        result = model.fit(obs)
+        if obs.rejected:
+            logger.warning(
+                "placement refit left out %d evaluation(s): %s",
+                len(obs.rejected),
+                "; ".join(f"{r.evaluation}: {r.reason}" for r in obs.rejected[:20]),
+            )
+        result = model.fit(obs, warm=_warm_start(latest))
         placements = model.place(obs, result)
         fitted = PlacementFit.objects.create(
             evaluations=len(records),
@@ -258,6 +264,22 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
             pk__in=Placement.objects.values("fit")
         ).exclude(pk__in=InterviewerSeverity.objects.values("fit")).delete()
     return fitted
+
+
+def _warm_start(latest: PlacementFit | None) -> dict | None:
+    """Where the previous fit ended, as far as the stored rows say: the estimator starts there."""
+    if latest is None or len(latest.thresholds) != 3:
+        return None
+    low, high = latest.thresholds[1], latest.thresholds[2]
+    return {
+        "thresholds": [latest.thresholds],
+        "difficulty": latest.difficulties,
+        "severity": dict(InterviewerSeverity.objects.values_list("interviewer_id", "severity")),
+        "ability": {
+            candidate: low + position * (high - low)
+            for candidate, position in Placement.objects.values_list("candidate_id", "position")
+        },
+    }
 
 
 def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[str]]:
