@@ -9,22 +9,28 @@ their sessions, from interviewer r, on item i; its probability is
 
     P(x = k)  ∝  exp( k·λ·(θ_c + γ_c·t − β_i − α_r) − (τ_g1 + … + τ_gk) )
 
-with θ the candidate's ability (γ its drift over the candidate's sessions t, centred), α the
-interviewer's severity (mean 0), β the item's difficulty (rubric dimensions, mean 0), τ the
-thresholds of the item's group, and λ how sharply the evidence separates abilities:
+with θ the candidate's ability (γ its drift over the candidate's sessions t, centred; both drawn
+towards the platform's means), α the interviewer's severity (mean 0), β the item's difficulty
+(rubric dimensions, mean 0), τ the thresholds of the item's group, and λ how sharply the evidence
+separates abilities:
 
-- rubric scores 1-4 share one set of thresholds (the rating scale); λ is the interviewer's own
-  use of the scale (their discrimination, geometric mean 1): one who gives only 2s and 3s, or
-  scores at random, gets a small λ and their scores count for less;
-- the recommended level L3/L4/L5+, by the same interviewer, with its own thresholds and a λ the
-  data estimates (the source's weight);
+- rubric scores 1-4 share one set of thresholds (the rating scale), each interviewer using it in
+  their own way: λ_r their discrimination (one who scores at random gets a small λ, and their
+  scores count for little) and s_r the spread of their thresholds, τ_r = τ̄ + s_r·(τ − τ̄) (one who
+  keeps to 2s and 3s has s_r well above 1: their 3 says "above the L4 bar", not "L4"). The median
+  interviewer has λ = s = 1: the level bands are the typical interviewer's;
+- the recommended level L3/L4/L5+, by the same interviewer, λ·(k·z − Στ) with its own thresholds
+  and a weight λ the data sets;
 - the interventions (hints + guidance + clarifying questions) binned fewest-is-best, with its own
   thresholds, the interviewer's propensity to help in place of a severity (a hint given is a
-  fact, but some interviewers give more), and its own estimated weight: counts that say nothing
-  about ability get a weight near 0 and fade.
+  fact, but some interviewers give more), and its own weight: counts that say nothing about
+  ability get a weight near 0 and fade.
 
 Weak normal priors keep every parameter finite; the posterior mode is found with L-BFGS over the
-exact gradient, warm-started from the previous fit when one is given.
+exact gradient on curvature-scaled parameters, warm-started from the previous fit when one is
+given. The interviewers' λ and s and the sources' weights are held during it and estimated in
+between (Newton steps per interviewer; each source against the ability the other sources give),
+because a joint mode over-states discriminations and makes L-BFGS crawl.
 
 Placement. Each evaluation becomes one Gaussian reading of the candidate's ability at that
 session (the likelihood linearised at the fit). Its variance carries what the fit's point
@@ -583,8 +589,12 @@ def fit(
     # Joint modes over-state discriminations (each candidate's ability is fitted to the very
     # evidence being weighed), and let L-BFGS crawl: so the raters' scale use and the sources'
     # weights are held while it runs, estimated in between against the abilities, then held again.
-    v, converged, iterations = _optimise(model, model.start(warm), max_iterations)
-    if options.scale_use or options.source_weights:
+    v, converged, iterations = model.start(warm), True, 0
+    # From a previous full fit the first run has nothing to do: go straight to the estimates.
+    staged = options.scale_use or options.source_weights
+    if not (staged and warm and "scale_use" in warm and "weights" in warm):
+        v, converged, iterations = _optimise(model, v, max_iterations)
+    if staged:
         p = model.unpack(v)
         if options.scale_use:
             v[lay["scale_use"]], v[lay["spread"]] = _rater_scale_use(model, p)

@@ -240,6 +240,8 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
                 len(obs.rejected),
                 "; ".join(f"{r.evaluation}: {r.reason}" for r in obs.rejected[:20]),
             )
+        if not len(obs.evaluation_ids):
+            return None
         result = model.fit(obs, warm=_warm_start(latest))
         placements = model.place(obs, result)
         fitted = PlacementFit.objects.create(
