@@ -239,3 +239,20 @@ def test_one_evaluation_has_no_movement_or_forecast(field):
     platform.evaluate(1, 1, 0.0)
     placements, _, _ = _place(platform.records)
     assert placements[1].provisional and getattr(placements[1], field) is None
+
+
+def test_typical_raters_keep_the_common_scale_when_many_others_misbehave():
+    """With 3 of 8 raters keeping to the middle and 3 giving one score throughout, the level bands
+    and the fit statistics are still the typical raters': none of them is flagged erratic."""
+    platform = Platform(10, n_raters=4)
+    special = {20 + n: "central" for n in range(3)} | {30 + n: "halo" for n in range(3)}
+    truth = platform.calibration(240, special=special)
+    placements, result, obs = _place(platform.records)
+    raters = obs.raters.tolist()
+    spread = dict(zip(raters, result.scale_spread, strict=True))
+    erratic = dict(zip(raters, result.erratic.tolist(), strict=True))
+    assert all(0.7 < spread[r] < 1.4 for r in range(1, 5))
+    assert all(spread[r] > 1.5 for r in range(20, 23))
+    assert not any(erratic[r] for r in range(1, 5))
+    correct = np.mean([LEVELS.index(placements[c].level) == level for c, level in truth.items()])
+    assert correct > 0.75
