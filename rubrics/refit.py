@@ -3,6 +3,7 @@
 Pages and the API only read what this stores.
 """
 
+import logging
 import time
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ from rubrics.models import (
     PlacementFit,
 )
 from rubrics.selectors import rubric_current
+
+logger = logging.getLogger(__name__)
 
 KEEP_FITS_FOR = timedelta(days=30)
 
@@ -43,7 +46,15 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
         if not records:
             return None
         obs = model.observations(records, dimensions)
-        result = model.fit(obs)
+        if obs.rejected:
+            logger.warning(
+                "placement refit left out %d evaluation(s): %s",
+                len(obs.rejected),
+                "; ".join(f"{r.evaluation}: {r.reason}" for r in obs.rejected[:20]),
+            )
+        if not len(obs.evaluation_ids):
+            return None
+        result = model.fit(obs, warm=_warm_start(latest))
         placements = model.place(obs, result)
         fitted = PlacementFit.objects.create(
             evaluations=len(records),
@@ -53,7 +64,7 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
             seconds=0,
             converged=result.converged,
             reliability=model.interrater_alpha(obs),
-            thresholds=[round(float(t), 4) for t in result.thresholds[model.SCORES]],
+            thresholds=[round(float(t), 4) for t in result.thresholds[model.SCORE_GROUP]],
             difficulties={
                 key: round(float(b), 4) for key, b in zip(dimensions, result.difficulty, strict=True)
             },
@@ -67,6 +78,22 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
             pk__in=Placement.objects.values("fit")
         ).exclude(pk__in=InterviewerSeverity.objects.values("fit")).delete()
     return fitted
+
+
+def _warm_start(latest: PlacementFit | None) -> dict | None:
+    """Where the previous fit ended, as far as the stored rows say: the estimator starts there."""
+    if latest is None or len(latest.thresholds) != 3:
+        return None
+    low, high = latest.thresholds[1], latest.thresholds[2]
+    return {
+        "thresholds": [latest.thresholds],
+        "difficulty": latest.difficulties,
+        "severity": dict(InterviewerSeverity.objects.values_list("interviewer_id", "severity")),
+        "ability": {
+            candidate: low + position * (high - low)
+            for candidate, position in Placement.objects.values_list("candidate_id", "position")
+        },
+    }
 
 
 def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[str]]:
@@ -102,7 +129,7 @@ def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[st
     return records, dimensions
 
 
-def _store_placements(fitted: PlacementFit, placements: list[model.Placement]) -> None:
+def _store_placements(fitted: PlacementFit, placements: list[model.LevelEstimate]) -> None:
     Placement.objects.bulk_create(
         [
             Placement(

@@ -146,8 +146,10 @@ def test_an_interviewer_nobody_else_calibrates_leaves_the_placement_less_sure():
     se = dict(zip(obs.raters.tolist(), result.severity_se, strict=True))
     assert se[loner] > 2 * se[NEUTRAL]
     assert placements[1].level == placements[2].level == "L4"
-    assert placements[2].confidence < placements[1].confidence - 0.1
-    assert placements[2].ability_sd > placements[1].ability_sd
+    # The recommended level's weight is estimated (here a sharp reading: both stay well inside
+    # L4), so the doubt shows in the ability's spread more than in the level's probability.
+    assert placements[2].confidence < placements[1].confidence
+    assert placements[2].ability_sd > 1.3 * placements[1].ability_sd
 
 
 def test_the_weakest_dimension_is_the_one_furthest_below_the_next_bar():
