@@ -177,6 +177,13 @@ class TrajectoryPointSerializer(serializers.Serializer):
     position_sd = serializers.FloatField()
 
 
+class ForecastSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Level.choices)
+    sessions = serializers.FloatField()
+    low = serializers.FloatField()
+    high = serializers.FloatField()
+
+
 class PlacementSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=PLACEMENT_STATUSES,
@@ -197,6 +204,13 @@ class PlacementSerializer(serializers.Serializer):
         child=serializers.CharField(), required=False, help_text="Dimension keys."
     )
     trajectory = TrajectoryPointSerializer(many=True, required=False)
+    movement = serializers.FloatField(
+        required=False, allow_null=True, help_text="Level bands moved in the last four sessions; + is up."
+    )
+    movement_words = serializers.CharField(required=False, help_text="The same, as the page says it.")
+    forecast = ForecastSerializer(
+        required=False, allow_null=True, help_text="When the next bar comes at this pace; only when useful."
+    )
 
 
 class MyPlacementView(APIView):

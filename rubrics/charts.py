@@ -11,7 +11,7 @@ WIDTH, HEIGHT = 640, 220
 # labels keep a readable size instead of shrinking with the whole drawing.
 WIDTHS = {"wide": WIDTH, "narrow": 340}
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 36
-# The level scale drawn: L3 below 0, L4 from 0 to 1, L5+ from 1 (rubrics.placement.Fit.position).
+# The level scale drawn: L3 below 0, L4 from 0 to 1, L5+ from 1 (rubrics.estimator.Fit.position).
 LOW, HIGH = -1.0, 2.0
 BANDS = ((Level.L3.label, LOW, 0.0), (Level.L4.label, 0.0, 1.0), (Level.L5.label, 1.0, HIGH))
 

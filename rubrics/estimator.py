@@ -442,18 +442,18 @@ class _Model:
             rows = self.rows[group]
             cum = np.concatenate(([0.0], np.cumsum(p["tau"][group])))
             weight = 1.0 if group == SCORE_GROUP or rows.stop == rows.start else float(scale[rows.start])
-            eta = z[rows] * scale[rows]
+            scaled = z[rows] * scale[rows]
             x = self.obs.x[rows]
             if group == SCORE_GROUP:
                 table = _rater_cumulative(p["tau"][SCORE_GROUP], np.exp(p["spread"]))
                 offsets = np.exp(-table)[self.obs.r[rows]]  # (rows, 4)
                 c_of_x = table[self.obs.r[rows], x]
             else:
-                offsets = np.broadcast_to(np.exp(-weight * cum), (len(eta), k))
+                offsets = np.broadcast_to(np.exp(-weight * cum), (len(scaled), k))
                 c_of_x = (weight * cum)[x]
             # One exp per row: category k's term is e^(k·η) · e^(−C_k), η clipped far beyond any
             # real evidence so the powers stay finite.
-            base = np.exp(np.clip(eta, -40.0, 40.0))
+            base = np.exp(np.clip(scaled, -40.0, 40.0))
             terms = [offsets[:, 0].copy()]
             power = np.ones_like(base)
             for category in range(1, k):
@@ -463,11 +463,11 @@ class _Model:
             prob = [term / total for term in terms]
             mean = sum(category * pk for category, pk in enumerate(prob[1:], start=1))
             second = sum(category**2 * pk for category, pk in enumerate(prob[1:], start=1))
-            loglik[rows] = x * np.clip(eta, -40.0, 40.0) - c_of_x - np.log(total)
+            loglik[rows] = x * np.clip(scaled, -40.0, 40.0) - c_of_x - np.log(total)
             residual[rows] = x - mean
             variance[rows] = second - mean**2
             if group == SCORE_GROUP:
-                slope[rows] = residual[rows] * eta
+                slope[rows] = residual[rows] * scaled
             else:
                 expected_cum = sum(cum[category] * pk for category, pk in enumerate(prob))
                 slope[rows] = weight * (residual[rows] * z[rows] - (cum[x] - expected_cum))
@@ -682,10 +682,10 @@ def _rater_scale_use(model: _Model, p: dict) -> tuple[np.ndarray, np.ndarray]:
         scale[s] = np.exp(log_scale[r])
         p["spread"] = log_spread
         _, residual, variance, slope, _ = model.rows_terms(p, z, scale)
-        eta = z[s] * scale[s]
+        scaled = z[s] * scale[s]
         prior = 1 / PRIOR_SD["scale_use"] ** 2
         gradient = np.bincount(r, slope[s], minlength=n_r) - prior * log_scale
-        information = np.bincount(r, variance[s] * eta**2, minlength=n_r) + prior
+        information = np.bincount(r, variance[s] * scaled**2, minlength=n_r) + prior
         step_a = np.clip(gradient / information, -1.0, 1.0)
         log_scale += step_a
         prob, gap = model.last_scores

@@ -54,7 +54,7 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
             )
         if not len(obs.evaluation_ids):
             return None
-        result = model.fit(obs, warm=_warm_start(latest))
+        result = model.fit(obs, warm=latest.parameters if latest is not None else None)
         placements = model.place(obs, result)
         fitted = PlacementFit.objects.create(
             evaluations=len(records),
@@ -68,6 +68,12 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
             difficulties={
                 key: round(float(b), 4) for key, b in zip(dimensions, result.difficulty, strict=True)
             },
+            rejected=len(obs.rejected),
+            source_weights={key: round(float(w), 3) for key, w in result.source_weights.items()},
+            level_shares=dict(
+                zip(model.LEVELS, (round(float(x), 3) for x in result.level_shares), strict=True)
+            ),
+            parameters=result.parameters(),
         )
         _store_placements(fitted, placements)
         _store_severities(fitted, obs, result)
@@ -78,22 +84,6 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
             pk__in=Placement.objects.values("fit")
         ).exclude(pk__in=InterviewerSeverity.objects.values("fit")).delete()
     return fitted
-
-
-def _warm_start(latest: PlacementFit | None) -> dict | None:
-    """Where the previous fit ended, as far as the stored rows say: the estimator starts there."""
-    if latest is None or len(latest.thresholds) != 3:
-        return None
-    low, high = latest.thresholds[1], latest.thresholds[2]
-    return {
-        "thresholds": [latest.thresholds],
-        "difficulty": latest.difficulties,
-        "severity": dict(InterviewerSeverity.objects.values_list("interviewer_id", "severity")),
-        "ability": {
-            candidate: low + position * (high - low)
-            for candidate, position in Placement.objects.values_list("candidate_id", "position")
-        },
-    }
 
 
 def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[str]]:
@@ -143,6 +133,9 @@ def _store_placements(fitted: PlacementFit, placements: list[model.LevelEstimate
                 provisional=p.provisional,
                 standing=[vars(s) for s in p.standing],
                 trajectory=p.trajectory,
+                movement=None if p.movement is None else round(p.movement, 3),
+                movement_sd=None if p.movement_sd is None else round(p.movement_sd, 3),
+                forecast=p.forecast,
             )
             for p in placements
         ],
@@ -158,6 +151,9 @@ def _store_placements(fitted: PlacementFit, placements: list[model.LevelEstimate
             "provisional",
             "standing",
             "trajectory",
+            "movement",
+            "movement_sd",
+            "forecast",
         ],  # fmt: skip
         batch_size=500,
     )
@@ -175,11 +171,34 @@ def _store_severities(fitted: PlacementFit, obs: model.Observations, result: mod
                 standard_error=round(float(result.severity_se[n]), 4),
                 points=round(float(points[n]), 3),
                 evaluations=int(counts[n]),
+                infit=_rounded(result.infit, n),
+                outfit=_rounded(result.outfit, n),
+                erratic=bool(result.erratic[n]) if len(result.erratic) else False,
+                scale_spread=_rounded(result.scale_spread, n),
+                halo=_rounded(result.halo_sd, n),
             )
             for n, rater in enumerate(obs.raters)
         ],
         update_conflicts=True,
         unique_fields=["interviewer"],
-        update_fields=["fit", "severity", "standard_error", "points", "evaluations"],
+        update_fields=[
+            "fit",
+            "severity",
+            "standard_error",
+            "points",
+            "evaluations",
+            "infit",
+            "outfit",
+            "erratic",
+            "scale_spread",
+            "halo",
+        ],  # fmt: skip
         batch_size=500,
     )
+
+
+def _rounded(values: np.ndarray, n: int) -> float | None:
+    """One rater's statistic, or None when the fit has none (no rubric scores from them)."""
+    if n >= len(values) or not np.isfinite(values[n]):
+        return None
+    return round(float(values[n]), 3)

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Abs
 from django.http import Http404
 from django.utils import timezone
 
@@ -163,12 +164,15 @@ def placement_for(candidate: User) -> Placement | None:
     return Placement.objects.filter(candidate=candidate).select_related("fit").first()
 
 
-def calibration_overview() -> tuple[PlacementFit | None, list[InterviewerSeverity]]:
-    """The latest fit and every interviewer it estimated, the furthest from the average first."""
+def calibration_overview() -> tuple[PlacementFit | None, QuerySet[InterviewerSeverity]]:
+    """The latest fit and the interviewers it estimated: those who need attention (a clear
+    severity, or scores that scatter) first, then the furthest from the average."""
     fitted = PlacementFit.objects.order_by("-pk").first()
-    severities = sorted(
-        InterviewerSeverity.objects.filter(fit=fitted).select_related("interviewer"),
-        key=lambda s: -abs(s.severity),
+    severities = (
+        InterviewerSeverity.objects.filter(fit=fitted)
+        .with_flags()
+        .select_related("interviewer")
+        .order_by("-needs_attention", Abs("severity").desc(), "pk")
     )
     return fitted, severities
 
@@ -262,4 +266,7 @@ def placement_summary(
         "standing": rows,
         "work_on": work_on(rows),
         "trajectory": trajectory_points(placement, sessions),
+        "movement": placement.movement,
+        "movement_words": placement.movement_words,
+        "forecast": placement.forecast,
     }

@@ -159,6 +159,7 @@ def feedback_history(request):
 
 
 QUESTIONS_PER_PAGE = 20
+CALIBRATION_PER_PAGE = 50
 
 
 @login_required
@@ -171,14 +172,21 @@ def question_library(request):
 
 @login_required
 def staff_calibration(request):
-    """Staff: each interviewer's estimated severity, evaluations, ratings; inter-rater reliability."""
+    """Staff: each interviewer's estimated severity, use of the scale, fit, evaluations and ratings,
+    those needing attention first, a page at a time; and inter-rater reliability."""
     if not request.user.is_staff:
         raise PermissionDenied("Staff only.")
     fitted, severities = calibration_overview()
-    reputation = interviewer_reputation([s.interviewer_id for s in severities])
-    rows = [{"severity": s, "rating": reputation.get(s.interviewer_id)} for s in severities]
+    page = Paginator(severities, CALIBRATION_PER_PAGE).get_page(request.GET.get("page"))
+    reputation = interviewer_reputation([s.interviewer_id for s in page.object_list])
+    rows = [{"severity": s, "rating": reputation.get(s.interviewer_id)} for s in page.object_list]
     return render(
         request,
         "rubrics/staff_calibration.html",
-        {"fit": fitted, "rows": rows, "flagged": sum(s.needs_calibration for s in severities)},
+        {
+            "fit": fitted,
+            "rows": rows,
+            "page": page,
+            "flagged": severities.filter(needs_attention=True).count(),
+        },
     )
