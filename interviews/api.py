@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -17,6 +17,18 @@ from interviews.selectors import (
     slots_available,
 )
 from interviews.services import availability, booking, lifecycle, matching
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, refusing an instant UTC cannot hold (year 1 east of UTC, year 9999 west of it)."""
+
+    def enforce_timezone(self, value):
+        try:
+            result = super().enforce_timezone(value)
+            result.astimezone(UTC)
+        except OverflowError:
+            self.fail("overflow")
+        return result
 
 
 class PersonSerializer(serializers.Serializer):
@@ -62,8 +74,8 @@ class SlotSerializer(serializers.Serializer):
 class SlotQuerySerializer(serializers.Serializer):
     target_level = serializers.ChoiceField(choices=Level.choices, required=False)
     company_type = serializers.ChoiceField(choices=CompanyType.choices, required=False)
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    start = DateTimeField(required=False)
+    end = DateTimeField(required=False)
 
     def validate(self, data):
         now = timezone.now()
@@ -273,8 +285,8 @@ class SessionNoShowView(APIView):
 
 
 class MatchWindowSerializer(serializers.Serializer):
-    start = serializers.DateTimeField(help_text="ISO 8601 with an offset; stored in UTC.")
-    end = serializers.DateTimeField()
+    start = DateTimeField(help_text="ISO 8601 with an offset; stored in UTC.")
+    end = DateTimeField()
 
 
 class MatchRequestSerializer(serializers.ModelSerializer):
