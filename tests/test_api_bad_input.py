@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.urls import reverse
 
 from accounts.models import User
 from interviews.models import AvailabilityWindow, BlockedDate, MatchRequest
@@ -93,7 +92,7 @@ def test_a_3_mb_form_body_is_a_413(api_client, candidate):
 @pytest.mark.parametrize("field", [*CHOICE_FIELDS, "time_zone", "display_name", "bio"])
 def test_a_lone_surrogate_in_a_profile_field_is_a_400(api_client, candidate, field):
     api_client.force_login(candidate)
-    body = '{"%s": "\\ud800"}' % field
+    body = json.dumps({field: "\ud800"})  # ASCII out: the escape "\\ud800" as a client sends it
     response = api_client.patch("/api/v1/me/", body, content_type="application/json")
     assert response.status_code == 400
     assert "encod" in response.json()["detail"]
