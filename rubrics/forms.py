@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import Level
-from rubrics.models import SCORES, Verdict
+from rubrics.models import EVIDENCE_MAX_LENGTH, FEEDBACK_MAX_LENGTH, SCORES, Verdict
 
 COUNT_FIELDS = {
     "hints": ("Unprompted hints", "Times you offered a hint the candidate did not ask for."),
@@ -22,11 +22,13 @@ class EvaluationForm(forms.Form):
     strengths = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=FEEDBACK_MAX_LENGTH,
         label="What went well",
         help_text="Specific moments the candidate can repeat.",
     )
     improvements = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label="What to improve",
+        max_length=FEEDBACK_MAX_LENGTH,
         help_text="The changes that would move them to the next level.",
     )  # fmt: skip
 
@@ -56,8 +58,9 @@ class EvaluationForm(forms.Form):
                 widget=forms.RadioSelect, label=dimension.title,
             )  # fmt: skip
             self.fields[f"evidence_{dimension.key}"] = forms.CharField(
-                required=False, label="Evidence (optional)", widget=forms.Textarea(attrs={"rows": 2})
-            )
+                required=False, label="Evidence (optional)", widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=EVIDENCE_MAX_LENGTH,
+            )  # fmt: skip
 
     def dimension_rows(self):
         """(dimension, score field, evidence field) for the template."""

@@ -43,8 +43,9 @@ def match_request_create(
 ) -> MatchRequest:
     """Ask for a match inside one or more windows (stored in UTC).
 
-    Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for)
-    and fit a whole session; a candidate has at most 3 open requests.
+    Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for;
+    nothing starting more than a day ago or ending past them is stored) and fit a whole session;
+    a candidate has at most 3 open requests.
     """
     now = now or timezone.now()
     target_level, company_type = target_resolve(candidate, target_level, company_type)
@@ -55,7 +56,9 @@ def match_request_create(
         errors["windows"] = f"Give at most {MAX_WINDOWS} windows."
     else:
         for start, end in windows:
-            if end <= now + MIN_NOTICE:
+            if start < now - timedelta(days=1) or end > now + timedelta(days=HORIZON_DAYS + 1):
+                errors["windows"] = "Windows must lie within the next 4 weeks."
+            elif end <= now + MIN_NOTICE:
                 errors["windows"] = "A window is in the past (or within the next 2 hours)."
             elif end - max(start, now + MIN_NOTICE) < SESSION_LENGTH:
                 errors["windows"] = "Each window must fit a whole 60-minute session, from 2 hours from now."
