@@ -78,10 +78,11 @@ class SlotQuerySerializer(serializers.Serializer):
     end = DateTimeField(required=False)
 
     def validate(self, data):
-        # DRF reads a blank query value of an optional field as "not given"; it is not a value.
+        # DRF reads a blank query value of an optional field as "not given", and of a repeated one
+        # only the last: neither is a value.
         for field in self.fields:
-            if self.initial_data.get(field) == "":
-                raise serializers.ValidationError({field: "Give a value, or leave the parameter out."})
+            if self.initial_data.getlist(field) == [""] or len(self.initial_data.getlist(field)) > 1:
+                raise serializers.ValidationError({field: "Give one value, or leave the parameter out."})
         now = timezone.now()
         for field in ("start", "end"):
             if field in data and not now - timedelta(days=1) <= data[field] <= now + timedelta(days=365):

@@ -83,7 +83,8 @@ def test_a_3_mb_body_is_a_413(api_client, candidate, interviewer, session, index
 
 def test_a_3_mb_form_body_is_a_413(api_client, candidate):
     api_client.force_login(candidate)
-    response = api_client.patch("/api/v1/me/", {"display_name": "x" * 3_000_000}, format="multipart")
+    body = "display_name=" + "x" * 3_000_000
+    response = api_client.patch("/api/v1/me/", body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
     candidate.refresh_from_db()
     assert candidate.display_name == "Cara Test"
@@ -129,3 +130,28 @@ def test_slot_search_at_the_ends_of_the_calendar_with_a_token_is_a_400(api_clien
     token = api_client.post("/api/v1/auth/token/", {"email": candidate.email, "password": PASSWORD}).json()
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
     assert api_client.get("/api/v1/slots/", {"start": "0001-01-01"}).status_code == 400
+
+
+@pytest.mark.parametrize("query", ["page=1&page=2", "page="])
+def test_a_page_given_twice_or_blank_is_an_invalid_page(api_client, candidate, query):
+    api_client.force_login(candidate)
+    for path in ("/api/v1/sessions/", "/api/v1/me/evaluations/"):
+        response = api_client.get(f"{path}?{query}")
+        assert response.status_code == 404
+        assert "Invalid page" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("query", ["target_level=L4&target_level=L5", "target_level=", "start="])
+def test_a_slot_search_parameter_given_twice_or_blank_is_a_400(api_client, candidate, query):
+    api_client.force_login(candidate)
+    response = api_client.get(f"/api/v1/slots/?{query}")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+
+
+def test_a_multipart_body_is_a_415(api_client, candidate):
+    api_client.force_login(candidate)
+    response = api_client.patch("/api/v1/me/", {"display_name": "Mallory"}, format="multipart")
+    assert response.status_code == 415
+    candidate.refresh_from_db()
+    assert candidate.display_name == "Cara Test"

@@ -56,14 +56,14 @@ def match_request_create(
         errors["windows"] = f"Give at most {MAX_WINDOWS} windows."
     else:
         for start, end in windows:
-            if start < now - timedelta(days=1) or end > now + timedelta(days=HORIZON_DAYS + 1):
-                errors["windows"] = "Windows must lie within the next 4 weeks."
-            elif end <= now + MIN_NOTICE:
+            if end <= now + MIN_NOTICE:
                 errors["windows"] = "A window is in the past (or within the next 2 hours)."
             elif end - max(start, now + MIN_NOTICE) < SESSION_LENGTH:
                 errors["windows"] = "Each window must fit a whole 60-minute session, from 2 hours from now."
-            elif start > now + timedelta(days=HORIZON_DAYS):
+            elif start > now + timedelta(days=HORIZON_DAYS) or end > now + timedelta(days=HORIZON_DAYS + 1):
                 errors["windows"] = "Windows can be at most 4 weeks ahead."
+            elif start < now - timedelta(days=1):
+                errors["windows"] = "A window can start at most a day ago."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
