@@ -34,10 +34,16 @@ def _read_within_limit(stream) -> bytes:
 
 
 class FormParser(parsers.FormParser):
-    """DRF's form parser, held to DATA_UPLOAD_MAX_MEMORY_SIZE like Django's own (413 beyond)."""
+    """DRF's form parser, held to DATA_UPLOAD_MAX_MEMORY_SIZE like Django's own (413 beyond). A
+    field given twice is refused: every field of the API takes one value, and DRF would silently
+    keep the last."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        return super().parse(io.BytesIO(_read_within_limit(stream)), media_type, parser_context)
+        data = super().parse(io.BytesIO(_read_within_limit(stream)), media_type, parser_context)
+        repeated = sorted(key for key, values in data.lists() if len(values) > 1)
+        if repeated:
+            raise ParseError(f"Give each field once: {', '.join(repeated)} came more than once.")
+        return data
 
 
 class JSONParser(parsers.JSONParser):

@@ -155,3 +155,22 @@ def test_a_multipart_body_is_a_415(api_client, candidate):
     assert response.status_code == 415
     candidate.refresh_from_db()
     assert candidate.display_name == "Cara Test"
+
+
+def test_a_form_field_given_twice_is_a_400(api_client, candidate):
+    api_client.force_login(candidate)
+    body = "target_level=L3&target_level=L5"
+    response = api_client.patch("/api/v1/me/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "target_level" in response.json()["detail"]
+    candidate.refresh_from_db()
+    assert candidate.target_level == "L4"
+
+
+def test_a_form_body_still_works(api_client, candidate):
+    api_client.force_login(candidate)
+    body = "display_name=Cara+Form"
+    response = api_client.patch("/api/v1/me/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    candidate.refresh_from_db()
+    assert candidate.display_name == "Cara Form"
