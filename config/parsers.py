@@ -1,7 +1,5 @@
 """Request parsers for the API: DRF's, plus the limits that keep bad bodies 4xx instead of 500."""
 
-import io
-
 from django.conf import settings
 from rest_framework import parsers, status
 from rest_framework.exceptions import APIException, ParseError
@@ -31,19 +29,6 @@ def _read_within_limit(stream) -> bytes:
     if len(raw) > limit:
         raise PayloadTooLarge()
     return raw
-
-
-class FormParser(parsers.FormParser):
-    """DRF's form parser, held to DATA_UPLOAD_MAX_MEMORY_SIZE like Django's own (413 beyond). A
-    field given twice is refused: every field of the API takes one value, and DRF would silently
-    keep the last."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(io.BytesIO(_read_within_limit(stream)), media_type, parser_context)
-        repeated = sorted(key for key, values in data.lists() if len(values) > 1)
-        if repeated:
-            raise ParseError(f"Give each field once: {', '.join(repeated)} came more than once.")
-        return data
 
 
 class JSONParser(parsers.JSONParser):

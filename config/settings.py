@@ -209,9 +209,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_RATE_LIMIT", "5/min")},
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    # JSON or a form (the API takes no files), held to Django's body size limit, with bad nesting
-    # and encoding refused (400); anything else is a 415.
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser", "config.parsers.FormParser"],
+    # JSON only (a form loses types, and the API takes no files: 415), held to Django's body size
+    # limit (413), with bad nesting and encoding refused (400).
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
