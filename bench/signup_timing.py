@@ -18,6 +18,9 @@ from _django import bench_database
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument(
+        "--allauth-form", action="store_true", help="allauth's own sign-up form: the timing before the fix"
+    )
     args = parser.parse_args()
     with bench_database():
         from django.conf import settings
@@ -28,6 +31,8 @@ def main() -> None:
 
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        if args.allauth_form:
+            settings.ACCOUNT_FORMS = {}
         known = [UserFactory(email=f"known{n}@example.com").email for n in range(args.rounds)]
         times = {"new": [], "known": []}
         for n in range(args.rounds):
