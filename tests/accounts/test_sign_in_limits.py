@@ -3,6 +3,7 @@ limits on the token endpoint as on the sign-in page, and a locked-out owner stil
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -175,3 +176,25 @@ def test_turning_two_factor_on_revokes_the_api_token_and_says_so(
     assert api_client.get("/api/v1/me/").status_code in (401, 403)
     response = api_client.post(TOKEN_URL, {"email": candidate.email, "password": PASSWORD})
     assert response.status_code == 400 and not Token.objects.exists()
+
+
+def test_the_migration_revokes_tokens_made_before_two_factor_was_turned_on(candidate, interviewer, outsider):
+    import importlib
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module("accounts.migrations.0003_revoke_tokens_older_than_totp")
+    now = timezone.now()
+    for user in (candidate, interviewer, outsider):
+        Token.objects.create(user=user)
+    Token.objects.update(created=now - timedelta(days=2))
+    for user, turned_on in ((candidate, now - timedelta(days=1)), (interviewer, now - timedelta(days=3))):
+        TOTP.activate(user, generate_totp_secret())
+        Authenticator.objects.filter(user=user).update(created_at=turned_on)
+
+    migration.revoke_tokens_older_than_totp(apps, None)
+
+    assert set(Token.objects.values_list("user", flat=True)) == {interviewer.pk, outsider.pk}
