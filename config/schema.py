@@ -44,7 +44,7 @@ class AutoSchema(openapi.AutoSchema):
         method = self.method.upper()
         has_body = method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
         paginated = method == "GET" and self._is_list_view() and self._get_paginator() is not None
-        has_query = paginated or bool(self.get_override_parameters())
+        has_query = bool(self.get_override_parameters())  # a bad page number is a 404, below
         statuses = {}
         if has_body or has_query:
             statuses[400] = "Invalid input: `detail` says what is wrong, `errors` lists it by field."
