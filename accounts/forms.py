@@ -1,4 +1,6 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 
 from accounts.models import User, time_zone_names
 from accounts.services import PROFILE_FIELDS
@@ -39,3 +41,14 @@ class ProfileForm(forms.ModelForm):
         for name in ALWAYS_REQUIRED:
             self.fields[name].required = True
         self.fields["sessions_per_week"].validators = []  # the model's validators give the messages once
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up. For an address that already has an account allauth only e-mails its owner;
+    hashing the password anyway makes that answer take as long as a real sign-up, so the time it
+    takes does not tell whether the address is known."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)

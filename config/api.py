@@ -2,7 +2,13 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -10,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.errors import Conflict
+from config.parsers import PayloadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +31,8 @@ def _validation_errors(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus: service ValidationErrors are 400s, Conflicts 409s, and nothing is an HTML 500."""
+    """DRF's handler, plus: service ValidationErrors are 400s, Conflicts 409s, a body over Django's
+    size limit 413, other malformed requests 400, and nothing is an HTML 500."""
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
@@ -33,6 +41,12 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError("The request has too many fields or files.")
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError("The request is malformed.")
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import Level
-from rubrics.models import MAX_COUNT, SCORES, Verdict
+from rubrics.models import EVIDENCE_MAX_LENGTH, FEEDBACK_MAX_LENGTH, MAX_COUNT, SCORES, Verdict
 
 # Labels, and what each counter counts unless the rubric version says it in its own words. Only
 # help the interviewer had to supply counts: a scoping question the candidate asks never does.
@@ -31,11 +31,13 @@ class EvaluationForm(forms.Form):
     strengths = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=FEEDBACK_MAX_LENGTH,
         label="What went well",
         help_text="Specific moments the candidate can repeat.",
     )
     improvements = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label="What to improve",
+        max_length=FEEDBACK_MAX_LENGTH,
         help_text="The changes that would move them to the next level.",
     )  # fmt: skip
 
@@ -65,8 +67,9 @@ class EvaluationForm(forms.Form):
                 widget=forms.RadioSelect, label=dimension.title,
             )  # fmt: skip
             self.fields[f"evidence_{dimension.key}"] = forms.CharField(
-                required=False, label="Evidence (optional)", widget=forms.Textarea(attrs={"rows": 2})
-            )
+                required=False, label="Evidence (optional)", widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=EVIDENCE_MAX_LENGTH,
+            )  # fmt: skip
 
     def dimension_rows(self):
         """(dimension, score field, evidence field) for the template."""

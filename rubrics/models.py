@@ -85,6 +85,11 @@ class EvaluationStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+# Feedback is read by a person: a page or so each (the form and the API hold to these too).
+FEEDBACK_MAX_LENGTH = 4000
+EVIDENCE_MAX_LENGTH = 2000
+
+
 class Evaluation(models.Model):
     """The interviewer's rubric for one session. Drafts are the interviewer's alone."""
 
@@ -98,8 +103,8 @@ class Evaluation(models.Model):
     clarifications = models.PositiveSmallIntegerField("clarifying questions answered", default=0)
     recommended_level = models.CharField(max_length=2, choices=Level.choices, blank=True)
     verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
-    strengths = models.TextField(blank=True)
-    improvements = models.TextField(blank=True)
+    strengths = models.TextField(blank=True, max_length=FEEDBACK_MAX_LENGTH)
+    improvements = models.TextField(blank=True, max_length=FEEDBACK_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -130,7 +135,7 @@ class DimensionScore(models.Model):
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    evidence = models.TextField(blank=True)
+    evidence = models.TextField(blank=True, max_length=EVIDENCE_MAX_LENGTH)
 
     class Meta:
         ordering = ("dimension__order", "dimension_id")

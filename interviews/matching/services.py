@@ -43,8 +43,9 @@ def match_request_create(
 ) -> MatchRequest:
     """Ask for a match inside one or more windows (stored in UTC).
 
-    Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for)
-    and fit a whole session; a candidate has at most 3 open requests.
+    Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for;
+    nothing starting more than a day ago or ending past them is stored) and fit a whole session;
+    a candidate has at most 3 open requests.
     """
     now = now or timezone.now()
     target_level, company_type = target_resolve(candidate, target_level, company_type)
@@ -59,8 +60,10 @@ def match_request_create(
                 errors["windows"] = "A window is in the past (or within the next 2 hours)."
             elif end - max(start, now + MIN_NOTICE) < SESSION_LENGTH:
                 errors["windows"] = "Each window must fit a whole 60-minute session, from 2 hours from now."
-            elif start > now + timedelta(days=HORIZON_DAYS):
+            elif start > now + timedelta(days=HORIZON_DAYS) or end > now + timedelta(days=HORIZON_DAYS + 1):
                 errors["windows"] = "Windows can be at most 4 weeks ahead."
+            elif start < now - timedelta(days=1):
+                errors["windows"] = "A window can start at most a day ago."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 from django.utils import timezone
 
@@ -102,7 +103,8 @@ def test_login_is_rate_limited_after_repeated_failures(client, candidate):
         assert b"not correct" in response.content
     # Even the right password is refused for a while now.
     response = client.post(reverse("account_login"), {"login": candidate.email, "password": PASSWORD})
-    assert b"Too many failed login attempts" in response.content
+    assert response.status_code == 429
+    assert b"Too many failed sign-in attempts" in response.content
     assert "_auth_user_id" not in client.session
 
 
@@ -139,3 +141,32 @@ def test_account_emails_survive_a_mail_server_outage(client, candidate, settings
     assert mailoutbox[0].to == [candidate.email]
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
     assert mailoutbox[0].extra_headers["Message-ID"] == f"<outbox-{row.pk}@127.0.0.1>"
+
+
+class CountingHasher(MD5PasswordHasher):
+    """Fast like the suite's hasher, and counts the hashes computed."""
+
+    algorithm = "counting_md5"
+    hashes = 0
+
+    def encode(self, password, salt):
+        CountingHasher.hashes += 1
+        return super().encode(password, salt)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new address", "known address"])
+def test_signup_hashes_the_password_whether_or_not_the_address_is_known(
+    client, candidate, mailoutbox, settings, existing
+):
+    # Hashing is what a sign-up spends its time on; done for a known address too, the answer takes
+    # as long either way and its timing does not tell whether the address has an account.
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.hashes = 0
+    email = candidate.email if existing else "nora@example.com"
+    response = client.post(reverse("account_signup"), {"email": email, "password1": "a-Long-passphrase-42"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert CountingHasher.hashes == 1
+    assert User.objects.filter(email=email).count() == 1
+    outbox_dispatch()
+    assert len(mailoutbox) == 1
