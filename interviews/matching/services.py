@@ -1,6 +1,6 @@
 """Match requests and the matching round that books them."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -179,11 +179,14 @@ def _problem(now: datetime):
     seats = {row[1]: row[7] or 0 for row in slots}
     load = interviewer_week_load(interviewer_ids=interviewer_ids, start=earliest, end=latest)
     candidate_ids = {r.candidate_id for r in open_requests}
-    pairings = Counter(
+    # {candidate: {interviewer: sessions had together}}, grouped once (not searched per request).
+    pairings: dict[int, Counter] = defaultdict(Counter)
+    for candidate_id, interviewer_id in (
         active_sessions()
         .filter(candidate_id__in=candidate_ids, interviewer_id__in=interviewer_ids)
         .values_list("candidate_id", "interviewer_id")
-    )
+    ):
+        pairings[candidate_id][interviewer_id] += 1
     reputation = hooks.reputation(interviewer_ids)
 
     offers = []
@@ -201,7 +204,7 @@ def _problem(now: datetime):
             company_type=r.company_type,
             windows=tuple((w.start, w.end) for w in r.windows.all()),
             waited_hours=(now - r.created_at).total_seconds() / 3600,
-            pairings={i: n for (c, i), n in pairings.items() if c == r.candidate_id},
+            pairings=dict(pairings.get(r.candidate_id, {})),
         )
         for r in open_requests
     ]
