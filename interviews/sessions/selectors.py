@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from interviews.fit import fitting_interviewers, level_fit_cost
+from interviews.fit import fitting_interviewers, level_fit_cost, taking_interviews
 from interviews.scheduling.models import MIN_NOTICE, Slot
 from interviews.scheduling.timeslots import week_key
 from interviews.sessions.hooks import hooks
@@ -98,6 +98,7 @@ def slots_available(
 ) -> list[Slot]:
     """Open slots of interviewers who fit, best fit first: four queries whatever the data size.
 
+    A slot that clashes with one of the candidate's own sessions (in either role) is not offered.
     Each slot gets `fit_cost` (level fit, 0 best), `past_pairings` (sessions already had with that
     interviewer: fresh pairings rank first), the interviewer's `rating` and `rating_count` from
     candidates, and `rank` (its position; 0 is the best).
@@ -120,11 +121,20 @@ def slots_available(
 
     load = interviewer_week_load(interviewer_ids=interviewer_ids, start=slots[0].start, end=slots[-1].start)
 
-    pairings = Counter(
+    # One query: the candidate's sessions with these interviewers (past pairings), and their own
+    # sessions in either role around these slots (clashes).
+    low, high = slots[0].start, slots[-1].end
+    mine = Q(candidate=candidate) | Q(interviewer=candidate)
+    rows = list(
         active_sessions()
-        .filter(candidate=candidate, interviewer_id__in=interviewer_ids)
-        .values_list("interviewer_id", flat=True)
+        .filter(
+            Q(candidate=candidate, interviewer_id__in=interviewer_ids)
+            | (mine & Q(start__lt=high, end__gt=low))
+        )
+        .values_list("candidate_id", "interviewer_id", "start", "end")
     )
+    pairings = Counter(i for c, i, _, _ in rows if c == candidate.pk and i in interviewer_ids)
+    busy = [(s, e) for c, i, s, e in rows if candidate.pk in (c, i) and s < high and e > low]
 
     reputation = hooks.reputation(interviewer_ids)
 
@@ -133,6 +143,8 @@ def slots_available(
         interviewer = slot.interviewer
         week = week_key(slot.start, ZoneInfo(interviewer.time_zone))
         if load[interviewer.pk, week] >= interviewer.sessions_per_week:
+            continue
+        if any(s < slot.end and e > slot.start for s, e in busy):
             continue
         slot.fit_cost = level_fit_cost(
             interviewer_level=interviewer.interviewer_level, target_level=target_level
@@ -144,6 +156,26 @@ def slots_available(
     for rank, slot in enumerate(offered):
         slot.rank = rank
     return offered[:limit]
+
+
+def interviewer_for_member(pk) -> User:
+    """A member who takes interviews, as any member may see them (their profile); 404 otherwise."""
+    try:
+        return User.objects.filter(taking_interviews()).get(pk=pk)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such interviewer.") from None
+
+
+def interviewer_record(interviewer: User) -> dict:
+    """What a candidate sees of an interviewer before booking: sessions given and their rating."""
+    rating, rating_count = hooks.reputation([interviewer.pk]).get(interviewer.pk, (None, 0))
+    given = Session.objects.filter(interviewer=interviewer, status=SessionStatus.COMPLETED).count()
+    return {
+        "interviewer": interviewer,
+        "sessions_given": given,
+        "rating": rating,
+        "rating_count": rating_count,
+    }
 
 
 def sessions_upcoming(*, user: User, limit: int, now: datetime | None = None) -> list[Session]:

@@ -2,6 +2,8 @@
 report a no-show, and the calendar feed."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +15,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.errors import Conflict, error_text
-from accounts.models import User
+from accounts.models import CompanyType, Level, User
 from interviews.notifications.calendar import calendar_feed
+from interviews.scheduling.models import Slot
 from interviews.scheduling.selectors import slots_by_day
 from interviews.sessions import booking, lifecycle
 from interviews.sessions.forms import CancelForm, SlotSearchForm
 from interviews.sessions.hooks import hooks
 from interviews.sessions.models import SessionStatus
 from interviews.sessions.selectors import (
+    interviewer_for_member,
+    interviewer_record,
     session_for_user,
     sessions_for_feed,
     sessions_for_user,
@@ -28,7 +33,7 @@ from interviews.sessions.selectors import (
 )
 
 
-def _slot_search(request, form):
+def _slot_search(request, form, zone: ZoneInfo | None = None):
     if not form.is_valid():
         return []
     start, end = form.bounds()
@@ -39,16 +44,83 @@ def _slot_search(request, form):
         start=start,
         end=end,
     )
-    return slots_by_day(slots, timezone.get_current_timezone())
+    return slots_by_day(slots, zone or timezone.get_current_timezone())
+
+
+BOOKING_HORIZON = timedelta(days=28)  # slots are published this far ahead
 
 
 @login_required
 def find_slot(request, error: str | None = None, status: int = 200):
+    """A week of open slots, days as columns, in the zone the member picks (their own by default);
+    each slot leads to a review step before anything is booked."""
     form = SlotSearchForm.for_user(request.user, request.GET if request.method == "GET" else request.POST)
-    days = _slot_search(request, form)
-    return render(
-        request, "interviews/find_slot.html", {"form": form, "days": days, "error": error}, status=status
+    context = {"form": form, "error": error, "days": []}
+    zone = ZoneInfo(form.data.get("zone") or request.user.time_zone)
+    if form.is_valid():
+        zone = ZoneInfo(form.cleaned_data["zone"])
+        first, last = form.cleaned_data["start"], form.cleaned_data["end"]
+        by_day = dict(_slot_search(request, form, zone))
+        today = timezone.localdate(timezone=zone)
+        query = {k: form.cleaned_data[k] for k in ("target_level", "company_type", "zone")}
+        week_before, week_after = first - timedelta(days=7), first + timedelta(days=7)
+        context.update(
+            days=[
+                (first + timedelta(days=n), by_day.get(first + timedelta(days=n), []))
+                for n in range((last - first).days + 1)
+            ],  # fmt: skip
+            earlier=urlencode({**query, "start": max(today, week_before)}) if first > today else "",
+            later=urlencode({**query, "start": week_after}) if week_after <= today + BOOKING_HORIZON else "",
+            review_query=urlencode(query),
+            open_count=sum(len(slots) for slots in by_day.values()),
+        )
+    with timezone.override(zone):  # times on the page in the zone picked
+        return render(request, "interviews/find_slot.html", context, status=status)
+
+
+@login_required
+def book_review(request, slot_id: int):
+    """The step before booking: who the interviewer is, the kind of question, the time in both
+    zones, then Confirm. The same rules as the booking decide whether the slot is still offered."""
+    form = SlotSearchForm.for_user(request.user, request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    zone = ZoneInfo(data.get("zone") or request.user.time_zone)
+    target_level, company_type = booking.target_resolve(
+        request.user, data.get("target_level"), data.get("company_type")
     )
+    slot = get_object_or_404(Slot.objects.select_related("interviewer"), pk=slot_id)
+    offered = slots_available(
+        candidate=request.user,
+        target_level=target_level,
+        company_type=company_type,
+        start=slot.start,
+        end=slot.start + timedelta(minutes=1),
+    )
+    context = {
+        "slot": slot,
+        "offered": any(s.pk == slot.pk for s in offered),
+        "record": interviewer_record(slot.interviewer),
+        "target_level": Level(target_level),
+        "company_type": CompanyType(company_type),
+        "zone_name": zone.key,
+        "back": urlencode(
+            {
+                "target_level": target_level,
+                "company_type": company_type,
+                "zone": zone.key,
+                "start": slot.start.astimezone(zone).date(),
+            }
+        ),  # fmt: skip
+    }
+    with timezone.override(zone):
+        return render(request, "interviews/book_review.html", context)
+
+
+@login_required
+def interviewer_profile(request, pk: int):
+    """An interviewer as candidates see them: background, level, experience, sessions given, rating."""
+    record = interviewer_record(interviewer_for_member(pk))
+    return render(request, "interviews/interviewer_profile.html", {"record": record})
 
 
 @login_required

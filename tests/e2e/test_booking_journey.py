@@ -38,10 +38,14 @@ def test_an_interviewer_publishes_a_window_and_a_candidate_books_it(new_page):
     ny_start = berlin_tomorrow.replace(hour=9, minute=0, second=0, microsecond=0).astimezone(
         ZoneInfo("America/New_York")
     )
-    slot_button = candidate.get_by_role("button", name=f"Book {ny_start:%A %-d %B %H:%M} with Ivan Evans")
-    expect(slot_button).to_be_visible()
-    expect(candidate.get_by_text("Best fit", exact=True)).to_be_visible()
-    slot_button.click()
+    slot_link = candidate.get_by_role("link", name=f"{ny_start:%A %-d %B %H:%M} with Ivan Evans, best fit")
+    expect(slot_link).to_be_visible()  # in the week, in Cara's zone, marked as the best fit
+    slot_link.click()
+    # The review step: who, when in both zones, and nothing booked until Confirm.
+    expect(candidate.get_by_role("heading", name="Review your booking")).to_be_visible()
+    expect(candidate.get_by_text("(Europe/Berlin)")).to_be_visible()
+    assert not Session.objects.exists()
+    candidate.get_by_role("button", name="Confirm booking").click()
     expect(candidate.get_by_text("Booked!")).to_be_visible()
     expect(candidate.get_by_role("heading", name="Mock interview with Ivan Evans")).to_be_visible()
     expect(candidate.get_by_text("You will meet the question in the session")).to_be_visible()
