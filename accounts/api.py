@@ -5,7 +5,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.credits import HOW_TO_EARN, SESSION_PRICE, credit_entries
+from accounts.models import CreditEntry, User
 from accounts.services import PROFILE_FIELDS, profile_update, token_issue, token_revoke
 
 
@@ -72,3 +73,42 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = profile_update(user=request.user, data=serializer.validated_data)
         return Response(MeSerializer(user).data)
+
+
+CREDIT_HISTORY = 50
+
+
+class CreditEntrySerializer(serializers.ModelSerializer):
+    cause_display = serializers.CharField(source="get_cause_display", read_only=True)
+    session = serializers.IntegerField(source="session_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CreditEntry
+        fields = ("id", "created_at", "amount", "balance_after", "cause", "cause_display", "session", "note")
+
+
+class CreditsSerializer(serializers.Serializer):
+    balance = serializers.IntegerField()
+    session_price = serializers.IntegerField()
+    can_book = serializers.BooleanField()
+    how_to_earn = serializers.CharField()
+    entries = CreditEntrySerializer(
+        many=True, help_text=f"The latest {CREDIT_HISTORY} changes, newest first."
+    )
+
+
+class MyCreditsView(APIView):
+    """Your credits: the balance, what a session costs, how to earn more, and the latest changes
+    (each with its cause)."""
+
+    @extend_schema(responses=CreditsSerializer)
+    def get(self, request):
+        user = request.user
+        data = {
+            "balance": user.credit_balance,
+            "session_price": SESSION_PRICE,
+            "can_book": user.credit_balance >= SESSION_PRICE,
+            "how_to_earn": HOW_TO_EARN,
+            "entries": credit_entries(user=user)[:CREDIT_HISTORY],
+        }
+        return Response(CreditsSerializer(data).data)

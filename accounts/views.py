@@ -6,9 +6,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.credits import HOW_TO_EARN, SESSION_PRICE, credit_entries
 from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.services import calendar_token_regenerate, profile_update
+
+PROFILE_CREDIT_HISTORY = 20
 
 
 def _save_profile(request, *, template: str, success_message: str, default_next: str):
@@ -25,7 +28,14 @@ def _save_profile(request, *, template: str, success_message: str, default_next:
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 next_url = default_next
             return redirect(next_url)
-    return render(request, template, {"form": form, "feed_url": _feed_url(request)})
+    context = {"form": form, "feed_url": _feed_url(request)}
+    if template == "accounts/profile.html":
+        context.update(
+            credit_history=credit_entries(user=request.user)[:PROFILE_CREDIT_HISTORY],
+            session_price=SESSION_PRICE,
+            how_to_earn=HOW_TO_EARN,
+        )
+    return render(request, template, context)
 
 
 def _feed_url(request) -> str:

@@ -20,6 +20,7 @@ admin.site.site_header = "PeerLoop administration"
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("me/credits/", accounts_api.MyCreditsView.as_view(), name="api-my-credits"),
     path("me/placement/", rubrics_api.MyPlacementView.as_view(), name="api-my-placement"),
     path("me/evaluations/", rubrics_api.MyEvaluationsView.as_view(), name="api-my-evaluations"),
     path("availability/", scheduling_api.AvailabilityView.as_view(), name="api-availability"),

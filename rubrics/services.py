@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
+from accounts.credits import credit_post, earning_for
 from accounts.errors import Conflict
-from accounts.models import Level, User
+from accounts.models import CreditCause, Level, User
 from accounts.queue import enqueue_on_commit
 from interviews.sessions.models import Session, SessionStatus
 from rubrics.messages import outbox_evaluation_submitted
@@ -55,8 +56,9 @@ def evaluation_save(
     negative. Submitting needs every dimension scored, a recommended level, a verdict, and
     strengths and improvements of at least a sentence each. One evaluation per session, by its
     interviewer, tied to the rubric version current when it was started; once submitted it
-    no longer changes, the candidate is told, and rubric reminders are withdrawn. Nothing is
-    written when a rule fails.
+    no longer changes, the candidate is told, rubric reminders are withdrawn, and the interviewer
+    earns credits (more when their level is above the candidate's target). Nothing is written
+    when a rule fails.
     """
     now = now or timezone.now()
     session = session_for_evaluation(interviewer, session.pk)
@@ -82,6 +84,15 @@ def evaluation_save(
             evaluation.save()
             if submit:
                 outbox_evaluation_submitted(session=session, now=now)
+                credit_post(
+                    user=interviewer,
+                    amount=earning_for(
+                        interviewer_level=interviewer.interviewer_level, target_level=session.target_level
+                    ),
+                    cause=CreditCause.EARNED,
+                    session_id=session.pk,
+                    note=f"Interviewed {session.candidate.name}",
+                )
                 enqueue_on_commit("rubrics.tasks.refit_placement")
             for score in scores.values():
                 score.evaluation = evaluation

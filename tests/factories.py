@@ -4,7 +4,8 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.models import CompanyExperience, CompanyType, Level, User
+from accounts.credits import credit_post, credits_grant_starter
+from accounts.models import CompanyExperience, CompanyType, CreditCause, Level, User
 from interviews.sessions.models import Question
 
 PASSWORD = "correct-horse-battery-9"
@@ -31,6 +32,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def credits(self, create, extracted, **kwargs):
+        """Like signing up: the starter credits (`credits=False` for none, `credits=N` for N)."""
+        if not create or extracted is False:
+            return
+        if isinstance(extracted, int) and not isinstance(extracted, bool):
+            credit_post(user=self, amount=extracted, cause=CreditCause.STARTER)
+        else:
+            credits_grant_starter(user=self)
 
 
 class InterviewerFactory(UserFactory):

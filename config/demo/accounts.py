@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from accounts.credits import credits_grant_starter
 from accounts.models import CompanyExperience, CompanyType, Level, User
 
 DEMO_PASSWORD = "peerloop-demo"
@@ -82,5 +83,6 @@ def seed_users() -> dict[str, User]:
         EmailAddress.objects.update_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+        credits_grant_starter(user=user)
         users[spec["email"]] = user
     return users

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
+from accounts.credits import SESSION_PRICE, not_enough_credits
 from accounts.errors import Conflict
 from accounts.models import User
 from interviews.fit import taking_interviews
@@ -44,7 +45,8 @@ def match_request_create(
     """Ask for a match inside one or more windows (stored in UTC).
 
     Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for)
-    and fit a whole session; a candidate has at most 3 open requests.
+    and fit a whole session; a candidate has at most 3 open requests and needs the credits
+    for a session (the round books only what they can pay for when it runs).
     """
     now = now or timezone.now()
     target_level, company_type = target_resolve(candidate, target_level, company_type)
@@ -64,7 +66,9 @@ def match_request_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=candidate.pk).first()
+        locked = User.objects.select_for_update().filter(pk=candidate.pk).first()
+        if locked.credit_balance < SESSION_PRICE:
+            raise ValidationError(not_enough_credits(locked.credit_balance))
         if candidate.match_requests.filter(status=MatchRequestStatus.OPEN).count() >= MAX_OPEN_REQUESTS:
             raise ValidationError(f"You already have {MAX_OPEN_REQUESTS} open requests: cancel one first.")
         request = MatchRequest.objects.create(
@@ -148,8 +152,11 @@ def _expire(now: datetime) -> int:
 
 
 def _problem(now: datetime):
+    # A request whose candidate cannot pay for a session waits (it expires with its windows).
     open_requests = list(
-        MatchRequest.objects.filter(status=MatchRequestStatus.OPEN)
+        MatchRequest.objects.filter(
+            status=MatchRequestStatus.OPEN, candidate__credit_balance__gte=SESSION_PRICE
+        )
         .select_related("candidate")
         .prefetch_related(Prefetch("windows", queryset=MatchWindow.objects.order_by("start")))
     )

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 
+from accounts.credits import LATE_CANCEL_FORFEIT, credit_post
 from accounts.errors import Conflict
-from accounts.models import User
+from accounts.models import CreditCause, CreditEntry, User
 from interviews.scheduling.models import Slot
 from interviews.sessions.hooks import hooks
 from interviews.sessions.messages import outbox_session_cancelled
@@ -25,7 +26,8 @@ def session_cancel(*, session: Session, by: User, reason: str, now: datetime | N
 
     Under 24 hours before the start it is recorded as late. A candidate's cancel reopens the
     slot; an interviewer's withdraws it, so it is not offered again. Both are told (with a
-    calendar cancellation) and pending reminders are withdrawn.
+    calendar cancellation) and pending reminders are withdrawn. The candidate gets the credits
+    paid back, less LATE_CANCEL_FORFEIT when they cancel late themselves.
     """
     now = now or timezone.now()
     reason = (reason or "").strip()
@@ -53,6 +55,12 @@ def session_cancel(*, session: Session, by: User, reason: str, now: datetime | N
             ]
         )
         outbox_session_cancelled(session=session, now=now)
+        late_by_candidate = session.late_cancellation and by.pk == session.candidate_id
+        _settle(
+            session,
+            kept=LATE_CANCEL_FORFEIT if late_by_candidate else 0,
+            why="late cancellation" if late_by_candidate else "session cancelled",
+        )
         if by.pk == session.interviewer_id and session.slot_id:
             Slot.objects.filter(pk=session.slot_id).update(is_withdrawn=True)
     return session
@@ -60,7 +68,10 @@ def session_cancel(*, session: Session, by: User, reason: str, now: datetime | N
 
 def session_report_no_show(*, session: Session, by: User, now: datetime | None = None) -> Session:
     """One side reports that the other did not come: from 15 minutes after the start until 48 hours
-    after the end, and not once the session was evaluated."""
+    after the end, and not once the session was evaluated.
+
+    The one reporting came; the other did not. An interviewer who did not come costs the candidate
+    nothing (a full refund); a candidate who did not come forfeits what the session cost."""
     now = now or timezone.now()
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
@@ -83,7 +94,33 @@ def session_report_no_show(*, session: Session, by: User, now: datetime | None =
         session.status = SessionStatus.NO_SHOW
         session.no_show_reported_by = by
         session.save(update_fields=["status", "no_show_reported_by"])
+        if by.pk == session.candidate_id:
+            _settle(session, kept=0, why="the interviewer did not come")
+        else:
+            _settle(session, kept=None, why="you did not come")
     return session
+
+
+def _settle(session: Session, *, kept: int | None, why: str) -> None:
+    """Give the candidate back what they paid for the session, less `kept` (None: keep it all).
+
+    Only what was paid comes back: a session booked before credits existed refunds nothing."""
+    paid = -sum(
+        CreditEntry.objects.filter(
+            user_id=session.candidate_id, session_id=session.pk, cause=CreditCause.BOOKING
+        ).values_list("amount", flat=True)
+    )
+    if paid <= 0:
+        return
+    if kept is None:
+        credit_post(user=session.candidate, amount=0, cause=CreditCause.FORFEIT, session_id=session.pk,
+                    note=f"No-show ({why}): the {paid} credits paid are kept")  # fmt: skip
+        return
+    credit_post(user=session.candidate, amount=paid, cause=CreditCause.REFUND, session_id=session.pk,
+                note=f"Refund: {why}")  # fmt: skip
+    if kept:
+        credit_post(user=session.candidate, amount=-min(kept, paid), cause=CreditCause.FORFEIT,
+                    session_id=session.pk, note=f"Kept for a {why}")  # fmt: skip
 
 
 def sessions_complete_ended(*, now: datetime | None = None) -> int:

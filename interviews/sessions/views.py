@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.credits import HOW_TO_EARN, SESSION_PRICE
 from accounts.errors import Conflict, error_text
 from accounts.models import User
 from interviews.notifications.calendar import calendar_feed
@@ -45,9 +46,8 @@ def _slot_search(request, form):
 def find_slot(request, error: str | None = None, status: int = 200):
     form = SlotSearchForm.for_user(request.user, request.GET if request.method == "GET" else request.POST)
     days = _slot_search(request, form)
-    return render(
-        request, "interviews/find_slot.html", {"form": form, "days": days, "error": error}, status=status
-    )
+    context = {"form": form, "days": days, "error": error, "price": SESSION_PRICE, "how_to_earn": HOW_TO_EARN}
+    return render(request, "interviews/find_slot.html", context, status=status)
 
 
 @login_required
