@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.credits import MAX_GRANT, credits_grant
 from accounts.models import CreditEntry, User
+from accounts.services import interviewer_approve, user_deactivate
 
 
 @admin.register(User)
@@ -18,12 +19,22 @@ class UserAdmin(BaseUserAdmin):
         "target_level",
         "is_interviewer",
         "interviewer_level",
+        "level_claim",
+        "interviewer_vetted_at",
         "credit_balance",
         "is_staff",
     )
     readonly_fields = ("credit_balance",)
-    actions = ("grant_credits",)
-    list_filter = ("is_interviewer", "target_level", "target_company_type", "is_staff", "is_active")
+    actions = ("grant_credits", "vet_interviewers", "approve_senior", "deactivate")
+    list_filter = (
+        ("interviewer_vetted_at", admin.EmptyFieldListFilter),
+        "level_claim",
+        "is_interviewer",
+        "target_level",
+        "target_company_type",
+        "is_staff",
+        "is_active",
+    )
     search_fields = ("email", "display_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -40,6 +51,9 @@ class UserAdmin(BaseUserAdmin):
                     "company_experience",
                     "sessions_per_week",
                     "bio",
+                    "level_claim",
+                    "interviewer_vetted_at",
+                    "senior_approved_at",
                 )
             },
         ),
@@ -48,6 +62,40 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined", "onboarded_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    @admin.action(description="Vet the selected interviewers (their evaluations stop being provisional)")
+    def vet_interviewers(self, request, queryset):
+        count = 0
+        for user in queryset.filter(is_interviewer=True):
+            interviewer_approve(user=user)
+            count += 1
+        self.message_user(request, f"{count} interviewer{'s' if count != 1 else ''} vetted.")
+
+    @admin.action(description="Vet and approve for L5+ (a pending L5+ claim takes effect)")
+    def approve_senior(self, request, queryset):
+        count = 0
+        for user in queryset.filter(is_interviewer=True):
+            interviewer_approve(user=user, senior=True)
+            count += 1
+        self.message_user(request, f"{count} interviewer{'s' if count != 1 else ''} approved for L5+.")
+
+    @admin.action(description="Deactivate the selected members (their upcoming sessions are cancelled)")
+    def deactivate(self, request, queryset):
+        count = 0
+        for user in queryset.filter(is_active=True):
+            user_deactivate(user=user)
+            count += 1
+        self.message_user(request, f"{count} member{'s' if count != 1 else ''} deactivated.")
+
+    def save_model(self, request, obj, form, change):
+        # Unticking "active" goes through the service, so nobody is stranded by it.
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivating:
+            obj.is_active = True
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            user_deactivate(user=obj)
+            obj.is_active = False
 
     @admin.action(description="Grant credits to the selected member")
     def grant_credits(self, request, queryset):

@@ -14,11 +14,22 @@ class MeSerializer(serializers.ModelSerializer):
     onboarded = serializers.BooleanField(source="is_onboarded", read_only=True)
     # Range checks come from the model (via profile_update) so both interfaces say the same thing.
     sessions_per_week = serializers.IntegerField(required=False, allow_null=True)
+    level_claim = serializers.CharField(
+        read_only=True, help_text="A level claimed that awaits staff approval (L5+ needs it), or empty."
+    )
+    interviewer_status = serializers.SerializerMethodField(
+        help_text="`new` until staff vet you (your evaluations are provisional meanwhile), then `vetted`."
+    )
 
     class Meta:
         model = User
-        fields = ("id", "email", "onboarded", *PROFILE_FIELDS)
+        fields = ("id", "email", "onboarded", *PROFILE_FIELDS, "level_claim", "interviewer_status")
         read_only_fields = ("id", "email")
+
+    def get_interviewer_status(self, user) -> str | None:
+        if not user.is_interviewer:
+            return None
+        return "new" if user.interviewer_vetted_at is None else "vetted"
 
 
 class TokenRequestSerializer(serializers.Serializer):

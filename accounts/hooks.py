@@ -19,5 +19,10 @@ class AccountHooks(Hooks):
         """Called in the transaction that saved these changed profile fields (interviews follows
         a change of zone or of interviewer opt-in with the member's slots)."""
 
+    @staticmethod
+    def interviewer_vetted(user) -> None:
+        """Called in the transaction that vets an interviewer (rubrics confirms their provisional
+        evaluations)."""
+
 
 hooks = AccountHooks()

@@ -97,6 +97,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         ],
     )
     bio = models.TextField(max_length=600, blank=True)
+    # Vetting: an interviewer is "new" until staff vet them (their evaluations are provisional
+    # meanwhile); L5+ needs staff approval, and a claim of it waits in level_claim, interviewing
+    # at L4 until approved.
+    interviewer_vetted_at = models.DateTimeField("vetted as an interviewer", null=True, blank=True)
+    senior_approved_at = models.DateTimeField("approved to interview at L5+", null=True, blank=True)
+    level_claim = models.CharField(
+        "level claimed, awaiting approval", max_length=2, choices=Level.choices, blank=True
+    )
 
     onboarded_at = models.DateTimeField(null=True, blank=True)
     # The secret in this member's calendar feed URL; regenerating it kills the old URL.
@@ -138,6 +146,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def is_new_interviewer(self) -> bool:
+        return self.is_interviewer and self.interviewer_vetted_at is None
 
     @property
     def is_onboarded(self) -> bool:

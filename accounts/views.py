@@ -12,6 +12,10 @@ from accounts.models import User
 from accounts.services import calendar_token_regenerate, profile_update
 
 PROFILE_CREDIT_HISTORY = 20
+LEVEL_CLAIM_PENDING = (
+    "Interviewing at L5+ needs staff approval: your claim is in their queue. Meanwhile you "
+    "interview candidates aiming at L4 and below."
+)
 
 
 def _save_profile(request, *, template: str, success_message: str, default_next: str):
@@ -24,6 +28,8 @@ def _save_profile(request, *, template: str, success_message: str, default_next:
             form.add_error(None, exc)
         else:
             messages.success(request, success_message)
+            if request.user.level_claim:
+                messages.info(request, LEVEL_CLAIM_PENDING)
             next_url = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 next_url = default_next

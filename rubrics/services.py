@@ -54,7 +54,8 @@ def evaluation_save(
 
     A draft may be partial, but every value given must be valid: scores 1 to 4, counts not
     negative. Submitting needs every dimension scored, a recommended level, a verdict, and
-    strengths and improvements of at least a sentence each. One evaluation per session, by its
+    strengths and improvements of at least a sentence each. An evaluation by an interviewer staff
+    have not vetted yet is marked provisional. One evaluation per session, by its
     interviewer, tied to the rubric version current when it was started; once submitted it
     no longer changes, the candidate is told, rubric reminders are withdrawn, and the interviewer
     earns credits (more when their level is above the candidate's target). Nothing is written
@@ -81,6 +82,7 @@ def evaluation_save(
             if submit:
                 evaluation.status = EvaluationStatus.SUBMITTED
                 evaluation.submitted_at = now
+                evaluation.provisional = interviewer.interviewer_vetted_at is None
             evaluation.save()
             if submit:
                 outbox_evaluation_submitted(session=session, now=now)
@@ -207,3 +209,17 @@ def rubric_new_version(*, rubric: Rubric) -> Rubric:
         for d in rubric.dimensions.all()
     )
     return copy
+
+
+def evaluations_confirm(*, evaluations=None, interviewer: User | None = None) -> int:
+    """Staff confirm provisional evaluations: these, or all of a vetted interviewer's."""
+    queryset = Evaluation.objects.filter(provisional=True)
+    if interviewer is not None:
+        queryset = queryset.filter(interviewer=interviewer)
+    if evaluations is not None:
+        queryset = queryset.filter(pk__in=[e.pk for e in evaluations])
+    return queryset.update(provisional=False)
+
+
+def interviewer_vetted(user: User) -> None:
+    evaluations_confirm(interviewer=user)

@@ -51,6 +51,9 @@ class InterviewerFactory(UserFactory):
     interviewer_level = Level.L5
     company_experience = CompanyExperience.BOTH
     sessions_per_week = 5
+    # An established interviewer: vetted, and approved for L5+.
+    interviewer_vetted_at = factory.LazyFunction(timezone.now)
+    senior_approved_at = factory.LazyFunction(timezone.now)
 
 
 class SlotFactory(factory.django.DjangoModelFactory):

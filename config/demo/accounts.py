@@ -77,6 +77,10 @@ def seed_users() -> dict[str, User]:
         for key, value in fields.items():
             setattr(user, key, value)
         user.onboarded_at = user.onboarded_at or timezone.now()
+        if user.is_interviewer:  # the demo's interviewers are established: vetted, L5+ approved
+            user.interviewer_vetted_at = user.interviewer_vetted_at or timezone.now()
+            if user.interviewer_level == Level.L5:
+                user.senior_approved_at = user.senior_approved_at or timezone.now()
         user.set_password(DEMO_PASSWORD)
         user.full_clean(exclude=["password"])
         user.save()

@@ -64,6 +64,13 @@ def outbox_withdraw(*, session, kinds: list[str], now: datetime) -> int:
     ).update(withdrawn_at=now)
 
 
+def outbox_withdraw_to(*, recipient, now: datetime) -> int:
+    """Withdraw every unsent message to this person (they left or were deactivated)."""
+    return OutboxMessage.objects.filter(
+        recipient=recipient, sent_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+
+
 def _still_owed(message: OutboxMessage) -> bool:
     # An unknown kind is not withdrawn here: rendering fails and the row is recorded as failing.
     kind = KINDS.get(message.kind)

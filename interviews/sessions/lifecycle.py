@@ -9,7 +9,10 @@ from django.utils import formats, timezone
 from accounts.credits import LATE_CANCEL_FORFEIT, credit_post
 from accounts.errors import Conflict
 from accounts.models import CreditCause, CreditEntry, User
+from interviews.fit import fit_problem
+from interviews.notifications.outbox import outbox_withdraw_to
 from interviews.scheduling.models import Slot
+from interviews.scheduling.services import slots_follow_profile
 from interviews.sessions.hooks import hooks
 from interviews.sessions.messages import outbox_session_cancelled
 from interviews.sessions.models import (
@@ -139,3 +142,53 @@ def sessions_complete_ended(*, now: datetime | None = None) -> int:
             session.status = SessionStatus.COMPLETED
         hooks.sessions_completed(ended)
     return len(ended)
+
+
+# The profile fields whose change can make an interviewer no longer fit a session.
+FIT_FIELDS = {"interviewer_level", "company_experience", "is_interviewer", "is_active"}
+
+
+def sessions_follow_profile(user: User, fields: set[str], *, now: datetime | None = None) -> list[Session]:
+    """A member's profile changed (accounts.hooks.profile_changed): strand nobody.
+
+    Every upcoming session they interview in that no longer fits (a lower level, narrower company
+    experience, opted out, deactivated) is cancelled by them, so both are told and the candidate is
+    refunded in full. A deactivated member's upcoming sessions as a candidate are cancelled too,
+    and every message still owed to them is withdrawn. Their open slots follow
+    (scheduling.slots_follow_profile). Returns the sessions cancelled.
+    """
+    now = now or timezone.now()
+    cancelled = []
+    if fields & FIT_FIELDS:
+        upcoming = Session.objects.filter(status=SessionStatus.SCHEDULED, start__gt=now).select_related(
+            "candidate", "interviewer"
+        )
+        for session in upcoming.filter(interviewer=user):
+            problem = fit_problem(
+                interviewer=user,
+                candidate=session.candidate,
+                target_level=session.target_level,
+                company_type=session.company_type,
+            )
+            if problem:
+                reason = _stranded_reason(user, fields)
+                cancelled.append(session_cancel(session=session, by=user, reason=reason, now=now))
+        if not user.is_active:
+            for session in upcoming.filter(candidate=user):
+                reason = f"{user.name}'s account was closed."
+                cancelled.append(session_cancel(session=session, by=user, reason=reason, now=now))
+    if not user.is_active and "is_active" in fields:
+        outbox_withdraw_to(recipient=user, now=now)
+    slots_follow_profile(user, fields)
+    return cancelled
+
+
+def _stranded_reason(user: User, fields: set[str]) -> str:
+    if not user.is_active:
+        return f"{user.name}'s account was closed."
+    if not user.is_interviewer:
+        return f"{user.name} no longer takes interviews."
+    return (
+        f"{user.name} changed their interviewer profile and no longer fits this session's target "
+        "(level or company type). You have your credits back: book another interviewer."
+    )
