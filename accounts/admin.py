@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.credits import MAX_GRANT, credits_grant
 from accounts.models import CreditEntry, User
-from accounts.services import interviewer_approve, user_deactivate
+from accounts.services import interviewer_approve, member_delete, user_deactivate
 
 
 @admin.register(User)
@@ -23,9 +23,10 @@ class UserAdmin(BaseUserAdmin):
         "interviewer_vetted_at",
         "credit_balance",
         "is_staff",
+        "left_at",
     )
     readonly_fields = ("credit_balance",)
-    actions = ("grant_credits", "vet_interviewers", "approve_senior", "deactivate")
+    actions = ("grant_credits", "vet_interviewers", "approve_senior", "deactivate", "erase")
     list_filter = (
         ("interviewer_vetted_at", admin.EmptyFieldListFilter),
         "level_claim",
@@ -87,6 +88,14 @@ class UserAdmin(BaseUserAdmin):
             count += 1
         self.message_user(request, f"{count} member{'s' if count != 1 else ''} deactivated.")
 
+    @admin.action(description="Erase the selected members' personal data (they leave; irreversible)")
+    def erase(self, request, queryset):
+        count = 0
+        for user in queryset.filter(left_at__isnull=True).exclude(pk=request.user.pk):
+            member_delete(user=user)
+            count += 1
+        self.message_user(request, f"{count} member{'s' if count != 1 else ''} erased.")
+
     def save_model(self, request, obj, form, change):
         # Unticking "active" goes through the service, so nobody is stranded by it.
         deactivating = change and "is_active" in form.changed_data and not obj.is_active
@@ -140,6 +149,14 @@ class CreditEntryAdmin(admin.ModelAdmin):
         if obj is None:
             return ("user", "amount", "note")
         return self.get_readonly_fields(request, obj)
+
+    @admin.action(description="Erase the selected members' personal data (they leave; irreversible)")
+    def erase(self, request, queryset):
+        count = 0
+        for user in queryset.filter(left_at__isnull=True).exclude(pk=request.user.pk):
+            member_delete(user=user)
+            count += 1
+        self.message_user(request, f"{count} member{'s' if count != 1 else ''} erased.")
 
     def save_model(self, request, obj, form, change):
         try:

@@ -7,7 +7,15 @@ from rest_framework.views import APIView
 
 from accounts.credits import HOW_TO_EARN, SESSION_PRICE, credit_entries
 from accounts.models import CreditEntry, User
-from accounts.services import PROFILE_FIELDS, profile_update, token_issue, token_revoke
+from accounts.services import (
+    NOTIFICATION_PREFERENCES,
+    PROFILE_FIELDS,
+    member_delete,
+    notification_preferences_update,
+    profile_update,
+    token_issue,
+    token_revoke,
+)
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -106,6 +114,47 @@ class CreditsSerializer(serializers.Serializer):
     entries = CreditEntrySerializer(
         many=True, help_text=f"The latest {CREDIT_HISTORY} changes, newest first."
     )
+
+
+class NotificationPreferencesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = NOTIFICATION_PREFERENCES
+
+
+class MyNotificationsView(APIView):
+    """Which reminders you get: 24 hours and 1 hour before a session, and when a rubric of yours is
+    overdue. Confirmations, reschedules and cancellations always go."""
+
+    @extend_schema(responses=NotificationPreferencesSerializer)
+    def get(self, request):
+        return Response(NotificationPreferencesSerializer(request.user).data)
+
+    @extend_schema(request=NotificationPreferencesSerializer, responses=NotificationPreferencesSerializer)
+    def patch(self, request):
+        serializer = NotificationPreferencesSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = notification_preferences_update(user=request.user, data=serializer.validated_data)
+        return Response(NotificationPreferencesSerializer(user).data)
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class MyAccountDeleteView(APIView):
+    """Delete your account: your personal data is erased, your upcoming sessions are cancelled
+    with notices, and past sessions stay with the other person as with "a former member"
+    (docs/leaving.md). Needs your password. Irreversible."""
+
+    @extend_schema(request=AccountDeleteSerializer, responses={204: None})
+    def post(self, request):
+        serializer = AccountDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not request.user.check_password(serializer.validated_data["password"]):
+            raise serializers.ValidationError({"password": ["That is not your password."]})
+        member_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MyCreditsView(APIView):

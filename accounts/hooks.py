@@ -24,5 +24,11 @@ class AccountHooks(Hooks):
         """Called in the transaction that vets an interviewer (rubrics confirms their provisional
         evaluations)."""
 
+    @staticmethod
+    def member_erased(user) -> None:
+        """Called in the transaction that erases a leaving member's personal data, after their
+        upcoming sessions were cancelled: the layers above delete what is theirs alone
+        (availability, match requests, messages, their own placement)."""
+
 
 hooks = AccountHooks()

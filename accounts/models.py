@@ -113,6 +113,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     # row's lock (accounts.credits); the ledger is the truth, this column makes reading it cheap
     # and lets the database refuse a negative balance.
     credit_balance = models.IntegerField(default=0, editable=False)
+    # Which reminders the member gets (the outbox skips a reminder whose preference is off when it
+    # writes it); confirmations, reschedules and cancellations always go.
+    remind_24h = models.BooleanField("reminder 24 hours before a session", default=True)
+    remind_1h = models.BooleanField("reminder 1 hour before a session", default=True)
+    remind_rubric = models.BooleanField("reminder when a rubric of mine is overdue", default=True)
+    # Set when the member left: their personal data is erased, the row stays for the sessions and
+    # evaluations others rely on (accounts.services.member_delete).
+    left_at = models.DateTimeField(null=True, blank=True)
+    # Repeated no-shows pause booking until then (set when the no-show is reported).
+    booking_paused_until = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -146,6 +156,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def booking_paused(self, now=None) -> bool:
+        return self.booking_paused_until is not None and self.booking_paused_until > (now or timezone.now())
 
     @property
     def is_new_interviewer(self) -> bool:

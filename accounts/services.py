@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import authenticate
@@ -8,7 +9,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.hooks import hooks
-from accounts.models import Level, User, new_calendar_token
+from accounts.models import CreditEntry, Level, User, new_calendar_token
 
 # The highest level an interviewer may take without staff approval.
 UNVETTED_MAX_LEVEL = Level.L4
@@ -107,6 +108,64 @@ def user_deactivate(*, user: User) -> User:
         user.save(update_fields=["is_active"])
         Token.objects.filter(user=user).delete()
         hooks.profile_changed(user, {"is_active"})
+    return user
+
+
+FORMER_MEMBER = "a former member"
+
+
+NOTIFICATION_PREFERENCES = ("remind_24h", "remind_1h", "remind_rubric")
+
+
+def notification_preferences_update(*, user: User, data: dict) -> User:
+    """Choose which reminders to get. Only reminders can be turned off: confirmations,
+    reschedules and cancellations always go. Applies to reminders written from now on."""
+    unknown = set(data) - set(NOTIFICATION_PREFERENCES)
+    if unknown:
+        raise ValueError(f"not notification preferences: {sorted(unknown)}")
+    for field, value in data.items():
+        setattr(user, field, bool(value))
+    if data:
+        user.save(update_fields=sorted(data))
+    return user
+
+
+def member_delete(*, user: User) -> User:
+    """A member leaves (or staff remove them): erase their personal data, keep what others rely on.
+
+    Their upcoming sessions are cancelled with notices to the other side and everything still owed
+    to them is withdrawn (user_deactivate); the layers above delete what is theirs alone (hooks.
+    member_erased); then their profile is blanked to "a former member", sign-in is closed for good
+    (no e-mail, password, token or second factor; open web sessions end as the password hash and
+    the active flag change), and their credits ledger is
+    deleted. The row stays, so past sessions, the evaluations in them and the placement model that
+    fits over them keep working, anonymised. docs/leaving.md says what is kept and why.
+    """
+    user_deactivate(user=user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.left_at is not None:
+            return user
+        hooks.member_erased(user)
+        EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        Token.objects.filter(user=user).delete()
+        CreditEntry.objects.filter(user=user).delete()
+        user.email = f"former-member-{user.pk}@deleted.invalid"
+        user.set_unusable_password()
+        user.display_name = FORMER_MEMBER
+        user.bio = ""
+        user.time_zone = "UTC"
+        user.is_interviewer = False
+        user.interviewer_level = user.company_experience = user.level_claim = ""
+        user.sessions_per_week = None
+        user.calendar_token = new_calendar_token()
+        user.credit_balance = 0
+        user.is_staff = user.is_superuser = False
+        user.left_at = timezone.now()
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
     return user
 
 

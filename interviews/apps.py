@@ -8,6 +8,7 @@ class InterviewsConfig(AppConfig):
     def ready(self):
         # Message kinds and Celery tasks register on import (services queue tasks by name).
         from accounts.hooks import hooks as account_hooks
+        from interviews.leaving import member_erase
         from interviews.matching import messages, tasks  # noqa: F401
         from interviews.notifications import tasks as notification_tasks  # noqa: F401
         from interviews.scheduling import tasks as scheduling_tasks  # noqa: F401
@@ -20,4 +21,4 @@ class InterviewsConfig(AppConfig):
         # Scheduling sits below sessions: sessions tell it which slots are booked.
         scheduling_hooks.install(slot_booked=slot_booked, sessions_holding=sessions_holding)
         # Accounts sit below interviews: a member's sessions and slots follow their profile.
-        account_hooks.install(profile_changed=sessions_follow_profile)
+        account_hooks.install(profile_changed=sessions_follow_profile, member_erased=member_erase)

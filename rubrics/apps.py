@@ -18,13 +18,14 @@ class RubricsConfig(AppConfig):
             interviewer_reputation,
             session_rubric_context,
         )
-        from rubrics.services import interviewer_vetted
+        from rubrics.services import interviewer_vetted, placement_erase
 
         hooks.install(
             reputation=interviewer_reputation,
             is_evaluated=evaluation_submitted_exists,
             sessions_completed=outbox_rubrics_requested,
             page_context=session_rubric_context,
+            member_erased=placement_erase,
         )
         # Vetting an interviewer confirms their provisional evaluations.
         account_hooks.install(interviewer_vetted=interviewer_vetted)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import numpy as np
 from django.db import transaction
 
+from accounts.models import User
 from rubrics import estimator as model
 from rubrics.models import (
     DimensionScore,
@@ -103,6 +104,9 @@ def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[st
 
 
 def _store_placements(fitted: PlacementFit, placements: list[model.Placement]) -> None:
+    # Members who left keep no level estimate; their evaluations still inform everyone else's.
+    left = set(User.objects.filter(left_at__isnull=False).values_list("pk", flat=True))
+    placements = [p for p in placements if p.candidate not in left]
     Placement.objects.bulk_create(
         [
             Placement(

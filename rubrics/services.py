@@ -20,6 +20,7 @@ from rubrics.models import (
     Evaluation,
     EvaluationStatus,
     InterviewerRating,
+    Placement,
     Rubric,
     Verdict,
 )
@@ -93,7 +94,7 @@ def evaluation_save(
                     ),
                     cause=CreditCause.EARNED,
                     session_id=session.pk,
-                    note=f"Interviewed {session.candidate.name}",
+                    note="Rubric submitted",  # no names: the ledger is exported and kept per member
                 )
                 enqueue_on_commit("rubrics.tasks.refit_placement")
             for score in scores.values():
@@ -223,3 +224,9 @@ def evaluations_confirm(*, evaluations=None, interviewer: User | None = None) ->
 
 def interviewer_vetted(user: User) -> None:
     evaluations_confirm(interviewer=user)
+
+
+def placement_erase(user: User) -> None:
+    """A member left: their own level estimate goes (the evaluations stay: others' severities and
+    the fit rest on them)."""
+    Placement.objects.filter(candidate=user).delete()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def grandfather_interviewers(apps, schema_editor):
     # Interviewers who were already taking sessions count as vetted, and those at L5+ as
-    # approved for it: staff review them in the admin like any other (see docs/trust.md).
+    # approved for it: staff review them in the admin like any other.
     User = apps.get_model("accounts", "User")
     now = django.utils.timezone.now()
     User.objects.filter(is_interviewer=True).update(interviewer_vetted_at=now)

@@ -26,8 +26,9 @@ from interviews.matching.solver import Assignment, Offer, Request, solve_optimal
 from interviews.scheduling.models import MIN_NOTICE, SESSION_LENGTH
 from interviews.scheduling.services import HORIZON_DAYS
 from interviews.scheduling.timeslots import week_key
-from interviews.sessions.booking import sessions_book_many, target_resolve
+from interviews.sessions.booking import booking_paused_message, sessions_book_many, target_resolve
 from interviews.sessions.hooks import hooks
+from interviews.sessions.reliability import reliability_for
 from interviews.sessions.selectors import active_sessions, interviewer_week_load, open_slots
 
 ROUND_LEASE = timedelta(minutes=10)
@@ -69,6 +70,8 @@ def match_request_create(
         locked = User.objects.select_for_update().filter(pk=candidate.pk).first()
         if locked.credit_balance < SESSION_PRICE:
             raise ValidationError(not_enough_credits(locked.credit_balance))
+        if locked.booking_paused(now):
+            raise ValidationError(booking_paused_message(locked))
         if candidate.match_requests.filter(status=MatchRequestStatus.OPEN).count() >= MAX_OPEN_REQUESTS:
             raise ValidationError(f"You already have {MAX_OPEN_REQUESTS} open requests: cancel one first.")
         request = MatchRequest.objects.create(
@@ -152,11 +155,13 @@ def _expire(now: datetime) -> int:
 
 
 def _problem(now: datetime):
-    # A request whose candidate cannot pay for a session waits (it expires with its windows).
+    # A request whose candidate cannot pay, or whose booking is paused, waits (it expires with its
+    # windows).
     open_requests = list(
         MatchRequest.objects.filter(
             status=MatchRequestStatus.OPEN, candidate__credit_balance__gte=SESSION_PRICE
         )
+        .exclude(candidate__booking_paused_until__gt=now)
         .select_related("candidate")
         .prefetch_related(Prefetch("windows", queryset=MatchWindow.objects.order_by("start")))
     )
@@ -189,6 +194,7 @@ def _problem(now: datetime):
         .values_list("candidate_id", "interviewer_id")
     )
     reputation = hooks.reputation(interviewer_ids)
+    reliability = reliability_for(user_ids=interviewer_ids, now=now)
 
     offers = []
     capacity = {}
@@ -196,7 +202,8 @@ def _problem(now: datetime):
         week = week_key(start, zones[interviewer_id])
         capacity[(interviewer_id, week)] = max(0, seats[interviewer_id] - load[(interviewer_id, week)])
         rating = reputation.get(interviewer_id, (None, 0))[0]
-        offers.append(Offer(pk, interviewer_id, start, end, level, experience, week, rating))
+        held = reliability[interviewer_id].percent
+        offers.append(Offer(pk, interviewer_id, start, end, level, experience, week, rating, held))
     requests = [
         Request(
             id=r.pk,

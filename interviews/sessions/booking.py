@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.credits import SESSION_PRICE, credit_post_locked, not_enough_credits
 from accounts.errors import Conflict
@@ -18,6 +18,7 @@ from interviews.scheduling.models import MIN_NOTICE, Slot
 from interviews.scheduling.timeslots import week_bounds, week_key
 from interviews.sessions.messages import outbox_session_rescheduled, outbox_sessions_booked
 from interviews.sessions.models import ACTIVE_STATUSES, LATE_CANCEL_WINDOW, Question, Session, SessionStatus
+from interviews.sessions.reliability import PAUSE_AFTER_NO_SHOWS
 from interviews.sessions.selectors import active_sessions, interviewer_week_load
 
 SLOT_TAKEN = "This slot was just taken. Pick another one."
@@ -54,6 +55,7 @@ def session_book(
                 company_type=company_type,
                 now=now,
             )
+            _check_not_paused(candidate, now)
             if candidate.credit_balance < SESSION_PRICE:
                 raise Conflict(not_enough_credits(candidate.credit_balance))
             session = Session.objects.create(
@@ -245,6 +247,19 @@ def _check_slot(*, slot, interviewer, candidate, target_level, company_type, now
         raise Conflict(SLOT_TAKEN)
 
 
+def booking_paused_message(user: User) -> str:
+    until = formats.date_format(timezone.localtime(user.booking_paused_until), "l j F Y, H:i")
+    return (
+        f"Booking is paused until {until}: you missed {PAUSE_AFTER_NO_SHOWS} or more sessions without "
+        "cancelling in the last 90 days. Your other sessions stay booked."
+    )
+
+
+def _check_not_paused(candidate: User, now: datetime) -> None:
+    if candidate.booking_paused(now):
+        raise Conflict(booking_paused_message(candidate))
+
+
 def _check_counts(interviewer, *, taken, week_load, candidate_busy, interviewer_busy) -> None:
     """The rules over other active sessions, given their counts."""
     if taken or interviewer_busy:
@@ -318,7 +333,7 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
             )
         except (ValidationError, Conflict):
             continue
-        if balances[candidate.pk] < SESSION_PRICE:
+        if balances[candidate.pk] < SESSION_PRICE or candidate.booking_paused(now):
             continue
         fitting = [q for q in questions if q.fits(target_level=target_level, company_type=company_type)]
         if not fitting:

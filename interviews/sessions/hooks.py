@@ -26,5 +26,9 @@ class SessionHooks(Hooks):
         """More for the session page, for `user` (a party to the session): the rubric's panel."""
         return {}
 
+    @staticmethod
+    def member_erased(user) -> None:
+        """A member left (interviews.leaving): rubrics deletes what is theirs alone."""
+
 
 hooks = SessionHooks()

@@ -1,9 +1,10 @@
 """A session after booking: cancelled, reported as a no-show, completed."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 
 from accounts.credits import LATE_CANCEL_FORFEIT, credit_post
@@ -22,6 +23,7 @@ from interviews.sessions.models import (
     Session,
     SessionStatus,
 )
+from interviews.sessions.reliability import reliability_for
 
 
 def session_cancel(*, session: Session, by: User, reason: str, now: datetime | None = None) -> Session:
@@ -97,11 +99,21 @@ def session_report_no_show(*, session: Session, by: User, now: datetime | None =
         session.status = SessionStatus.NO_SHOW
         session.no_show_reported_by = by
         session.save(update_fields=["status", "no_show_reported_by"])
+        _pause_if_repeated(session.other_party(by), now)
         if by.pk == session.candidate_id:
             _settle(session, kept=0, why="the interviewer did not come")
         else:
             _settle(session, kept=None, why="you did not come")
     return session
+
+
+def _pause_if_repeated(absent: User, now: datetime) -> None:
+    """Repeated no-shows pause the absent member's booking for a while (reliability.PAUSE_*)."""
+    until = reliability_for(user_ids=[absent.pk], now=now + timedelta(seconds=1))[absent.pk].pause_until()
+    if until is not None and until > now:
+        User.objects.filter(pk=absent.pk).filter(
+            Q(booking_paused_until__isnull=True) | Q(booking_paused_until__lt=until)
+        ).update(booking_paused_until=until)
 
 
 def _settle(session: Session, *, kept: int | None, why: str) -> None:

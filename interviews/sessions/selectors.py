@@ -14,6 +14,7 @@ from interviews.scheduling.models import MIN_NOTICE, Slot
 from interviews.scheduling.timeslots import week_key
 from interviews.sessions.hooks import hooks
 from interviews.sessions.models import ACTIVE_STATUSES, Session, SessionStatus
+from interviews.sessions.reliability import RELIABLE_ENOUGH, reliability_for
 
 
 def session_for_user(user: User, pk: int, *, write: bool = False) -> Session:
@@ -96,11 +97,12 @@ def slots_available(
     now: datetime | None = None,
     limit: int = 500,
 ) -> list[Slot]:
-    """Open slots of interviewers who fit, best fit first: four queries whatever the data size.
+    """Open slots of interviewers who fit, best fit first: five queries whatever the data size.
 
     Each slot gets `fit_cost` (level fit, 0 best), `past_pairings` (sessions already had with that
     interviewer: fresh pairings rank first), the interviewer's `rating` and `rating_count` from
-    candidates, and `rank` (its position; 0 is the best).
+    candidates, their `reliability` (interviews.sessions.reliability), and `rank` (its position;
+    0 is the best).
     """
     now = now or timezone.now()
     start = max(start, now + MIN_NOTICE)
@@ -127,6 +129,7 @@ def slots_available(
     )
 
     reputation = hooks.reputation(interviewer_ids)
+    reliability = reliability_for(user_ids=interviewer_ids, now=now)
 
     offered = []
     for slot in slots:
@@ -139,8 +142,19 @@ def slots_available(
         )
         slot.past_pairings = pairings[interviewer.pk]
         slot.rating, slot.rating_count = reputation.get(interviewer.pk, (None, 0))
+        slot.reliability = reliability[interviewer.pk]
         offered.append(slot)
-    offered.sort(key=lambda s: (s.fit_cost, s.past_pairings > 0, s.start))
+    # Within a fit, unreliable interviewers come after the others, and at one time the more
+    # reliable first: a less reliable interviewer never wins a tie.
+    offered.sort(
+        key=lambda s: (
+            s.fit_cost,
+            s.past_pairings > 0,
+            s.reliability.ranking_percent < RELIABLE_ENOUGH,
+            s.start,
+            -s.reliability.ranking_percent,
+        )
+    )
     for rank, slot in enumerate(offered):
         slot.rank = rank
     return offered[:limit]

@@ -20,6 +20,7 @@ from interviews.sessions import booking, lifecycle
 from interviews.sessions.forms import CancelForm, SlotSearchForm
 from interviews.sessions.hooks import hooks
 from interviews.sessions.models import SessionStatus
+from interviews.sessions.reliability import reliability_for
 from interviews.sessions.selectors import (
     session_for_user,
     sessions_for_feed,
@@ -47,6 +48,8 @@ def find_slot(request, error: str | None = None, status: int = 200):
     form = SlotSearchForm.for_user(request.user, request.GET if request.method == "GET" else request.POST)
     days = _slot_search(request, form)
     context = {"form": form, "days": days, "error": error, "price": SESSION_PRICE, "how_to_earn": HOW_TO_EARN}
+    if request.user.booking_paused():
+        context["paused"] = booking.booking_paused_message(request.user)
     return render(request, "interviews/find_slot.html", context, status=status)
 
 
@@ -77,13 +80,15 @@ def my_sessions(request):
 @login_required
 def session_detail(request, pk: int):
     session = session_for_user(request.user, pk)
+    other = session.other_party(request.user)
     return render(
         request,
         "interviews/session_detail.html",
         {
             "session": session,
             "role": session.role_of(request.user),
-            "other": session.other_party(request.user),
+            "other": other,
+            "other_reliability": reliability_for(user_ids=[other.pk])[other.pk],
             "show_question": session.question_visible_to(request.user),
             "can_cancel": session.can_be_cancelled_by(request.user),
             "can_report_no_show": session.can_report_no_show(request.user),
