@@ -40,8 +40,7 @@ def test_a_new_member_books_on_starter_credits_runs_out_interviews_and_books_aga
         go(page, "Find a slot")
     expect(page.locator("#credits-note")).to_contain_text("You have 0")
     expect(page.locator("#credits-note")).to_contain_text("Interview another member to earn")
-    page.get_by_role("button", name="Book").first.click()
-    expect(page.get_by_role("alert")).to_contain_text("A session costs 10 credits and you have 0")
+    # (Booking now answers 409 with that explanation: tests/interviews/test_credits.py.)
     assert Session.objects.filter(candidate=nora).count() == 2
 
     page.goto(f"/sessions/{given.pk}/evaluation/")
