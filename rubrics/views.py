@@ -22,6 +22,7 @@ from rubrics.selectors import (
     rubric_current,
     session_for_evaluation,
     session_for_rating,
+    vetting_queue,
 )
 from rubrics.services import evaluation_check_open, evaluation_save, rating_submit
 
@@ -177,5 +178,10 @@ def staff_calibration(request):
     return render(
         request,
         "rubrics/staff_calibration.html",
-        {"fit": fitted, "rows": rows, "flagged": sum(s.needs_calibration for s in severities)},
+        {
+            "fit": fitted,
+            "rows": rows,
+            "flagged": sum(s.needs_calibration for s in severities),
+            "queue": vetting_queue(),
+        },
     )

@@ -22,16 +22,23 @@ from interviews.matching.models import (
     MatchWindow,
     RoundLease,
 )
-from interviews.matching.solver import Assignment, Offer, Request, solve_optimal
+from interviews.matching.solver import WAIT_CAP_HOURS, Assignment, Offer, Request, solve_optimal
 from interviews.scheduling.models import MIN_NOTICE, SESSION_LENGTH
 from interviews.scheduling.services import HORIZON_DAYS
 from interviews.scheduling.timeslots import week_key
 from interviews.sessions.booking import booking_paused_message, sessions_book_many, target_resolve
 from interviews.sessions.hooks import hooks
 from interviews.sessions.reliability import reliability_for
-from interviews.sessions.selectors import active_sessions, interviewer_week_load, open_slots
+from interviews.sessions.selectors import (
+    active_sessions,
+    interviewer_week_load,
+    open_slots,
+    sessions_let_down,
+)
 
 ROUND_LEASE = timedelta(minutes=10)
+# After an interviewer's no-show or cancellation, the candidate's requests go first this long.
+REMATCH_FIRST_FOR = timedelta(days=7)
 
 
 def match_request_create(
@@ -195,6 +202,7 @@ def _problem(now: datetime):
     )
     reputation = hooks.reputation(interviewer_ids)
     reliability = reliability_for(user_ids=interviewer_ids, now=now)
+    let_down = sessions_let_down(candidate_ids=candidate_ids, since=now - REMATCH_FIRST_FOR)
 
     offers = []
     capacity = {}
@@ -211,7 +219,10 @@ def _problem(now: datetime):
             target_level=r.target_level,
             company_type=r.company_type,
             windows=tuple((w.start, w.end) for w in r.windows.all()),
-            waited_hours=(now - r.created_at).total_seconds() / 3600,
+            # A candidate whose interviewer did not come or cancelled goes first: the longest wait.
+            waited_hours=WAIT_CAP_HOURS
+            if r.candidate_id in let_down
+            else (now - r.created_at).total_seconds() / 3600,
             pairings={i: n for (c, i), n in pairings.items() if c == r.candidate_id},
         )
         for r in open_requests

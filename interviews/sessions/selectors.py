@@ -4,7 +4,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -190,4 +190,17 @@ def sessions_for_feed(*, user: User, since: datetime) -> QuerySet[Session]:
         Session.objects.filter(Q(candidate=user) | Q(interviewer=user), start__gte=since)
         .select_related("candidate", "interviewer")
         .order_by("start")
+    )
+
+
+def sessions_let_down(*, candidate_ids, since: datetime) -> set[int]:
+    """Candidates whose interviewer did not come (reported by them) or cancelled since `since`:
+    the matching round offers them a rematch first."""
+    return set(
+        Session.objects.filter(candidate_id__in=candidate_ids)
+        .filter(
+            Q(status=SessionStatus.NO_SHOW, no_show_reported_by=F("candidate"), start__gte=since)
+            | Q(status=SessionStatus.CANCELLED, cancelled_by=F("interviewer"), cancelled_at__gte=since)
+        )
+        .values_list("candidate_id", flat=True)
     )

@@ -190,3 +190,24 @@ def test_interviewer_approve_is_idempotent():
     )
     first = interviewer_approve(user=vera).interviewer_vetted_at
     assert interviewer_approve(user=vera).interviewer_vetted_at == first
+
+
+def test_staff_see_the_vetting_queue_on_the_calibration_page(
+    client, api_client, staff, interviewer, full_data
+):
+    vera = UserFactory(**PROFILE)
+    _by_api(api_client, vera, OPT_IN_L5)
+    newbie = UserFactory(
+        display_name="Ned New",
+        is_interviewer=True,
+        interviewer_level="L4",
+        company_experience="both",
+        sessions_per_week=3,
+    )
+    _submit(_past_session(newbie), full_data)
+    client.force_login(staff)
+    page = client.get(reverse("staff-calibration")).content.decode()
+    assert "Waiting for vetting" in page
+    assert "Vera" in page and "approval for L5+" in page
+    assert "Ned New" in page
+    assert interviewer.name not in page  # vetted, no claim

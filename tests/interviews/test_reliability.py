@@ -172,3 +172,32 @@ class TestPauseAfterRepeatedNoShows:
             start=(later + timedelta(days=1)).replace(minute=0, second=0, microsecond=0),
         )
         assert session_book(candidate=candidate, slot_id=slot.pk, now=later).pk
+
+
+def test_a_candidate_whose_interviewer_did_not_come_goes_first_in_the_next_round(client, interviewer):
+    now = timezone.now()
+    start = now.replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    SlotFactory(interviewer=interviewer, start=start)
+    patient, let_down = UserFactory(), UserFactory()
+    missed = _past(InterviewerFactory(), let_down, days_ago=1)
+    session_report_no_show(session=missed, by=let_down, now=missed.start + timedelta(minutes=20))
+    window = [(start, start + timedelta(hours=1))]
+    first = match_request_create(candidate=patient, windows=window, now=now - timedelta(hours=10))
+    second = match_request_create(candidate=let_down, windows=window, now=now)
+    assert matching_round(now=now)["booked"] == 1
+    statuses = dict(MatchRequest.objects.values_list("pk", "status"))
+    assert (statuses[first.pk], statuses[second.pk]) == ("open", "matched")
+    client.force_login(let_down)
+    page = client.get(reverse("session-detail", args=[missed.pk])).content.decode()
+    assert "your requests go first in each matching round" in page
+
+
+def test_without_a_let_down_the_longer_wait_goes_first(interviewer):
+    now = timezone.now()
+    start = now.replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    SlotFactory(interviewer=interviewer, start=start)
+    window = [(start, start + timedelta(hours=1))]
+    first = match_request_create(candidate=UserFactory(), windows=window, now=now - timedelta(hours=10))
+    match_request_create(candidate=UserFactory(), windows=window, now=now)
+    matching_round(now=now)
+    assert MatchRequest.objects.get(pk=first.pk).status == "matched"
