@@ -67,6 +67,8 @@ class EvaluationRecord:
     scores: dict[str, int]  # dimension key -> 1..4
     interventions: int
     recommended_level: str  # "L3", "L4" or "L5"
+    # How much this evaluation counts (a provisional one, by an interviewer not yet vetted, less).
+    weight: float = 1.0
 
 
 @dataclass
@@ -85,6 +87,11 @@ class Observations:
     g: np.ndarray  # per rating: group
     x: np.ndarray  # per rating: category
     e: np.ndarray  # per rating: evaluation index
+    w: np.ndarray | None = None  # per rating: its evaluation's weight (None: all 1)
+
+    @property
+    def weights(self) -> np.ndarray:
+        return np.ones(len(self.x)) if self.w is None else self.w
 
     @property
     def ratings(self) -> int:
@@ -122,6 +129,7 @@ def observations(records: list[EvaluationRecord], dimensions: list[str]) -> Obse
         g=table[:, 3],
         x=table[:, 4],
         e=table[:, 5],
+        w=np.array([records[e].weight for e in table[:, 5]], dtype=float),
     )
 
 
@@ -195,6 +203,7 @@ def fit(obs: Observations, *, max_iterations: int = 500) -> Fit:
     prior_mean[scale] = _unordered(np.array(SCALE_DESIGN))
     at_least = [(obs.x[obs.g == group][:, None] >= np.arange(1, k)) for group, k in enumerate(CATEGORIES)]
     in_group = [obs.g == group for group in range(3)]
+    w = obs.weights
 
     def unpack(v: np.ndarray):
         theta, a_raw, b_raw = (v[bounds[n] : bounds[n + 1]] for n in range(3))
@@ -211,9 +220,9 @@ def fit(obs: Observations, *, max_iterations: int = 500) -> Fit:
         cumulative = _cumulative(tau)[obs.g]
         logits = linear[:, None] * _K - cumulative
         norm = logsumexp(logits, axis=1)
-        loglik = np.take_along_axis(logits, obs.x[:, None], axis=1)[:, 0] - norm
+        loglik = w * (np.take_along_axis(logits, obs.x[:, None], axis=1)[:, 0] - norm)
         p = np.exp(logits - norm[:, None])
-        residual = obs.x - p @ _K  # d loglik / d linear
+        residual = w * (obs.x - p @ _K)  # d loglik / d linear
         grad = np.empty_like(v)
         grad[bounds[0] : bounds[1]] = np.bincount(obs.c, residual, minlength=n_c)
         g_alpha = -np.bincount(r_idx, residual[rated], minlength=n_r)
@@ -223,7 +232,9 @@ def fit(obs: Observations, *, max_iterations: int = 500) -> Fit:
         for group, k in enumerate(CATEGORIES):
             mask = in_group[group]
             tail = np.cumsum(p[mask][:, :k][:, ::-1], axis=1)[:, ::-1][:, 1:]  # P(x >= h), h = 1..k-1
-            grad[bounds[3 + group] : bounds[4 + group]] = (tail - at_least[group]).sum(axis=0)
+            grad[bounds[3 + group] : bounds[4 + group]] = (w[mask][:, None] * (tail - at_least[group])).sum(
+                axis=0
+            )
         # The rating scale's thresholds come from an ordered parametrisation: chain through it.
         d_tau, steps = grad[scale].copy(), np.exp(v[scale][1:])
         grad[scale] = [d_tau.sum(), steps[0] * d_tau[1:].sum(), steps[1] * d_tau[2]]
@@ -391,7 +402,7 @@ def place(obs: Observations, fit: Fit) -> list[Placement]:
     """Every candidate's placement, per-dimension standing and trajectory."""
     n_c, n_e = len(obs.candidates), len(obs.evaluation_ids)
     rated = obs.r >= 0
-    curves = _grid_loglik(obs, fit, np.ones(len(obs.x), dtype=bool))
+    curves = _grid_loglik(obs, fit, np.ones(len(obs.x), dtype=bool)) * obs.weights[:, None]
     judged = _sum_by(obs.e[rated], curves[rated], n_e)
     counted = _sum_by(obs.e[~rated], curves[~rated], n_e)
     by_candidate = _rows_by(obs.evaluation_candidate)

@@ -84,6 +84,7 @@ def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[st
         "guidance",
         "clarifications",
         "recommended_level",
+        "provisional",
     )
     scores: dict[int, dict[str, int]] = {}
     for evaluation_id, key, score in DimensionScore.objects.filter(
@@ -101,8 +102,9 @@ def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[st
             scores=scores.get(pk, {}),
             interventions=hints + guidance + clarifications,
             recommended_level=level,
+            weight=PROVISIONAL_WEIGHT if provisional else 1.0,
         )
-        for pk, candidate, interviewer, hints, guidance, clarifications, level in rows
+        for pk, candidate, interviewer, hints, guidance, clarifications, level, provisional in rows
     ]
     return records, dimensions
 
@@ -144,6 +146,8 @@ def _store_placements(fitted: PlacementFit, placements: list[model.Placement]) -
     )
 
 
+# A provisional evaluation (by an interviewer not vetted yet) counts this much in the fit.
+PROVISIONAL_WEIGHT = 0.5
 # A calibration record: this many evaluations of candidates whom other interviewers scored too,
 # and a severity within NEEDS_CALIBRATION_POINTS of the average.
 CALIBRATION_OVERLAP = 3
