@@ -183,3 +183,31 @@ def test_staff_erase_a_member_in_the_admin(client, staff, candidate):
     )
     assert response.status_code == 302
     assert User.objects.get(pk=candidate.pk).display_name == "a former member"
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "body"),
+    [
+        ("post", "api-my-delete", ["not", "an", "object"]),
+        ("post", "api-my-delete", {"password": None}),
+        ("patch", "api-my-notifications", ["remind_1h"]),
+        ("patch", "api-my-notifications", {"remind_24h": {"deep": 1}}),
+        ("patch", "api-me", {"interviewer_level": "L9"}),
+        ("post", "api-sessions", {"slot": "x" * 300}),
+    ],
+)
+def test_bad_input_to_the_new_endpoints_is_a_clear_400(api_client, candidate, method, name, body):
+    api_client.force_authenticate(candidate)
+    response = getattr(api_client, method)(reverse(name), body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["detail"]
+    assert User.objects.get(pk=candidate.pk).left_at is None
+
+
+def test_the_leaving_pages_refuse_a_get_and_a_missing_password(client, candidate):
+    client.force_login(candidate)
+    assert client.get(reverse("account-delete")).status_code == 405
+    assert client.get(reverse("notification-preferences")).status_code == 405
+    response = client.post(reverse("account-delete"), {}, follow=True)
+    assert "That is not your password" in response.content.decode()
+    assert User.objects.get(pk=candidate.pk).left_at is None
