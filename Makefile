@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format
+.PHONY: install run test fuzz lint format
 
 # The virtual environment is rebuilt only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -21,6 +21,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The deeper schemathesis run over the API (a few minutes); the suite runs a small one.
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz_api.py --examples 100
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

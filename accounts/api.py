@@ -1,5 +1,7 @@
+from allauth.account.adapter import get_adapter
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -10,12 +12,21 @@ from accounts.models import CreditEntry, User
 from accounts.services import (
     NOTIFICATION_PREFERENCES,
     PROFILE_FIELDS,
+    TooManyAttempts,
     member_delete,
     notification_preferences_update,
     profile_update,
     token_issue,
     token_revoke,
 )
+
+
+class ClientScopedRateThrottle(ScopedRateThrottle):
+    """Counts per client address as allauth's limits do (TRUSTED_PROXY_COUNT), never per a raw
+    X-Forwarded-For a client can make up."""
+
+    def get_ident(self, request):
+        return get_adapter(request).get_client_ip(request)
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -54,7 +65,7 @@ class TokenView(APIView):
     """POST exchanges e-mail and password (and the two-factor code, when on) for a personal API
     token: send it as `Authorization: Token <token>`. DELETE revokes it."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"
 
     def _revoking(self) -> bool:
@@ -75,7 +86,10 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = token_issue(request=request._request, **serializer.validated_data)
+        try:
+            token = token_issue(request=request._request, **serializer.validated_data)
+        except TooManyAttempts as exc:
+            raise Throttled(detail=exc.message) from None
         return Response(TokenSerializer(token).data, status=status.HTTP_200_OK)
 
 

@@ -1,4 +1,6 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 
 from accounts.models import User, time_zone_names
 from accounts.services import NOTIFICATION_PREFERENCES, PROFILE_FIELDS
@@ -47,3 +49,14 @@ class NotificationPreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = NOTIFICATION_PREFERENCES
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up. For an address that already has an account allauth only e-mails its owner;
+    hashing the password anyway makes that answer take as long as a real sign-up, so the time it
+    takes does not tell whether the address is known."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)

@@ -30,5 +30,10 @@ class AccountHooks(Hooks):
         upcoming sessions were cancelled: the layers above delete what is theirs alone
         (availability, match requests, messages, their own placement)."""
 
+    @staticmethod
+    def email_send(email) -> None:
+        """Send a rendered account e-mail (interviews puts it in the outbox instead)."""
+        email.send()
+
 
 hooks = AccountHooks()

@@ -1,7 +1,7 @@
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -169,28 +169,53 @@ def member_delete(*, user: User) -> User:
     return user
 
 
+class TooManyAttempts(Exception):
+    """Sign-in attempts for this account or from this address are over allauth's limits."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def token_issue(*, request: HttpRequest, email: str, password: str, code: str = "") -> Token:
     """Give a personal API token to an active user whose e-mail address is verified; with
-    two-factor on, the current code from the authenticator app is needed too."""
-    user = authenticate(request, email=email, password=password)
-    if user is None:
-        raise ValidationError("That e-mail and password do not match an account.", code="invalid_credentials")
-    if not user.emailaddress_set.filter(email__iexact=user.email, verified=True).exists():
-        raise ValidationError(
-            "Verify your e-mail address first: follow the link we sent you.", code="unverified_email"
-        )
-    if is_mfa_enabled(user):
-        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-        if not code or totp is None or not totp.wrap().validate_code(code):
-            message = "Two-factor is on for this account: send the current code from your authenticator app."
-            raise ValidationError({"code": message})
+    two-factor on, the current code from the authenticator app is needed too.
+
+    Attempts count against the same limits as the sign-in page (allauth's `login_failed`: per
+    address and per account), and a wrong two-factor code counts as a failed attempt.
+    """
+    adapter = get_adapter(request)
+    try:
+        user = adapter.authenticate(request, email=email, password=password)
+        if user is None:
+            raise ValidationError(
+                "That e-mail and password do not match an account.", code="invalid_credentials"
+            )
+        if not user.emailaddress_set.filter(email__iexact=user.email, verified=True).exists():
+            raise ValidationError(
+                "Verify your e-mail address first: follow the link we sent you.", code="unverified_email"
+            )
+        if is_mfa_enabled(user):
+            totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+            if not code or totp is None or not totp.wrap().validate_code(code):
+                adapter.pre_authenticate(request, email=email)  # counts as a failed attempt
+                message = (
+                    "Two-factor is on for this account: send the current code from your authenticator app."
+                )
+                raise ValidationError({"code": message})
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "too_many_login_attempts":
+            raise TooManyAttempts(exc.messages[0]) from None
+        raise
     token, _ = Token.objects.get_or_create(user=user)
     return token
 
 
-def token_revoke(*, user: User) -> None:
-    """The user's API token stops working (also done on every password change)."""
-    Token.objects.filter(user=user).delete()
+def token_revoke(*, user: User) -> bool:
+    """The user's API token stops working (also done on every password change and when two-factor
+    is turned on). True when there was one."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)
 
 
 def calendar_token_regenerate(*, user: User) -> str:

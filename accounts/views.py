@@ -1,7 +1,8 @@
+from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -107,3 +108,17 @@ def notification_preferences(request):
         notification_preferences_update(user=request.user, data=form.cleaned_data)
         messages.success(request, "Reminder choices saved. Confirmations and cancellations always reach you.")
     return redirect(reverse("profile") + "#reminders-title")
+
+
+class LoginView(AllauthLoginView):
+    """allauth's sign-in page; when its limits stop an attempt the answer is a 429 whose page says
+    how to get in anyway (a sign-in code by e-mail)."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+            response.status_code = 429
+        return response
+
+
+login = LoginView.as_view()

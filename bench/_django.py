@@ -21,7 +21,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 @contextmanager
 def bench_database():
-    """A fresh database (bench_peerloop on PostgreSQL), migrated, dropped afterwards."""
+    """A fresh database (bench_peerloop on PostgreSQL), migrated and its content loaded (the
+    question bank, the rubric), dropped afterwards."""
     import django
     from django.conf import settings
     from django.db import connection
@@ -35,6 +36,9 @@ def bench_database():
     if connection.vendor == "postgresql":  # never the test suite's test_* database
         connection.settings_dict["TEST"]["NAME"] = "bench_peerloop"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    from django.core.management import call_command
+
+    call_command("load_content", verbosity=0)
     try:
         yield connection
     finally:

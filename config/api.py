@@ -2,7 +2,13 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.errors import Conflict
 from config.export import member_export
+from config.parsers import PayloadTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +45,8 @@ class MyExportView(APIView):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus: service ValidationErrors are 400s, Conflicts 409s, and nothing is an HTML 500."""
+    """DRF's handler, plus: service ValidationErrors are 400s, Conflicts 409s, a body over Django's
+    size limit 413, other malformed requests 400, and nothing is an HTML 500."""
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
@@ -47,6 +55,12 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError("The request has too many fields or files.")
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError("The request is malformed.")
 
     response = drf_exception_handler(exc, context)
     if response is None:

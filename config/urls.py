@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from accounts import views as accounts_views
 from config import api as config_api
 from config import views
 from interviews.matching import api as matching_api
@@ -67,6 +68,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("interviews.urls")),
     path("", include("rubrics.urls")),
+    # allauth's sign-in, answering 429 when its limits stop an attempt.
+    path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -8,20 +8,30 @@ from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
 from config.export import member_export
+from interviews.notifications.selectors import outbox_health
 from interviews.sessions.selectors import sessions_upcoming
-from rubrics.selectors import placement_for
+from rubrics.models import PlacementFit
+from rubrics.selectors import placement_for, todo_sessions
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    if not request.user.is_authenticated:
+    """The landing page, or the member's dashboard: what they owe, what comes next, their level;
+    staff see the platform's health first."""
+    user = request.user
+    if not user.is_authenticated:
         return render(request, "home/landing.html")
-    return render(
-        request,
-        "home/dashboard.html",
-        {"upcoming": sessions_upcoming(user=request.user, limit=3), "placement": placement_for(request.user)},
-    )
+    context = {
+        "todo": todo_sessions(user),
+        "upcoming": sessions_upcoming(user=user, limit=3),
+        "placement": placement_for(user),
+        "publish_availability": user.is_interviewer and not user.windows.exists(),
+    }
+    if user.is_staff:
+        context["outbox"] = outbox_health()
+        context["latest_fit"] = PlacementFit.objects.order_by("-pk").first()
+    return render(request, "home/dashboard.html", context)
 
 
 def _check_database() -> None:

@@ -6,7 +6,15 @@ from rest_framework.views import APIView
 
 from accounts.models import Level
 from interviews.sessions.selectors import session_for_user
-from rubrics.models import Dimension, Evaluation, InterviewerRating, Rubric, Verdict
+from rubrics.models import (
+    EVIDENCE_MAX_LENGTH,
+    FEEDBACK_MAX_LENGTH,
+    Dimension,
+    Evaluation,
+    InterviewerRating,
+    Rubric,
+    Verdict,
+)
 from rubrics.selectors import (
     evaluation_or_404,
     evaluations_received,
@@ -47,7 +55,7 @@ class RubricSerializer(serializers.ModelSerializer):
 class ScoreSerializer(serializers.Serializer):
     dimension = serializers.CharField(source="dimension.key")
     score = serializers.IntegerField(allow_null=True, required=False)
-    evidence = serializers.CharField(allow_blank=True, required=False)
+    evidence = serializers.CharField(allow_blank=True, required=False, max_length=EVIDENCE_MAX_LENGTH)
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
@@ -72,8 +80,8 @@ class EvaluationWriteSerializer(serializers.Serializer):
     clarifications = serializers.IntegerField(required=False)
     recommended_level = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True)
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False, allow_blank=True)
-    strengths = serializers.CharField(required=False, allow_blank=True)
-    improvements = serializers.CharField(required=False, allow_blank=True)
+    strengths = serializers.CharField(required=False, allow_blank=True, max_length=FEEDBACK_MAX_LENGTH)
+    improvements = serializers.CharField(required=False, allow_blank=True, max_length=FEEDBACK_MAX_LENGTH)
     submit = serializers.BooleanField(default=False)
 
     def to_service_data(self) -> tuple[dict, bool]:
@@ -177,6 +185,13 @@ class TrajectoryPointSerializer(serializers.Serializer):
     position_sd = serializers.FloatField()
 
 
+class ForecastSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Level.choices)
+    sessions = serializers.FloatField()
+    low = serializers.FloatField()
+    high = serializers.FloatField()
+
+
 class PlacementSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=PLACEMENT_STATUSES,
@@ -197,6 +212,13 @@ class PlacementSerializer(serializers.Serializer):
         child=serializers.CharField(), required=False, help_text="Dimension keys."
     )
     trajectory = TrajectoryPointSerializer(many=True, required=False)
+    movement = serializers.FloatField(
+        required=False, allow_null=True, help_text="Level bands moved in the last four sessions; + is up."
+    )
+    movement_words = serializers.CharField(required=False, help_text="The same, as the page says it.")
+    forecast = ForecastSerializer(
+        required=False, allow_null=True, help_text="When the next bar comes at this pace; only when useful."
+    )
 
 
 class MyPlacementView(APIView):

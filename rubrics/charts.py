@@ -7,8 +7,11 @@ carries the same data for screen readers.
 from accounts.models import Level
 
 WIDTH, HEIGHT = 640, 220
+# The estimate chart is drawn at each width; the page shows the narrow one on phones, so its
+# labels keep a readable size instead of shrinking with the whole drawing.
+WIDTHS = {"wide": WIDTH, "narrow": 340}
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 36
-# The level scale drawn: L3 below 0, L4 from 0 to 1, L5+ from 1 (rubrics.placement.Fit.position).
+# The level scale drawn: L3 below 0, L4 from 0 to 1, L5+ from 1 (rubrics.estimator.Fit.position).
 LOW, HIGH = -1.0, 2.0
 BANDS = ((Level.L3.label, LOW, 0.0), (Level.L4.label, 0.0, 1.0), (Level.L5.label, 1.0, HIGH))
 
@@ -24,12 +27,12 @@ def _xs(count: int, left: float, width: float) -> list[float]:
     return [round(left + width * n / (count - 1), 1) for n in range(count)]
 
 
-def estimate_chart(points: list[dict]) -> dict:
+def estimate_chart(points: list[dict], width: int = WIDTH) -> dict:
     """The placement after each evaluation: a line over the level bands, ±1 sd as whiskers.
 
     `points`: oldest first, each with "position", "position_sd" and "label" (the session date).
     """
-    plot_width = WIDTH - LEFT - RIGHT
+    plot_width = width - LEFT - RIGHT
     xs = _xs(len(points), LEFT + 24, plot_width - 48)
     marks = [
         {
@@ -42,7 +45,7 @@ def estimate_chart(points: list[dict]) -> dict:
         for x, point in zip(xs, points, strict=True)
     ]
     return {
-        "width": WIDTH,
+        "width": width,
         "height": HEIGHT,
         "left": LEFT,
         "plot_width": plot_width,

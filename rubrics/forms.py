@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.models import Level
-from rubrics.models import SCORES, Verdict
+from rubrics.models import EVIDENCE_MAX_LENGTH, FEEDBACK_MAX_LENGTH, MAX_COUNT, SCORES, Verdict
 
 # Labels, and what each counter counts unless the rubric version says it in its own words. Only
 # help the interviewer had to supply counts: a scoping question the candidate asks never does.
@@ -31,11 +31,13 @@ class EvaluationForm(forms.Form):
     strengths = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=FEEDBACK_MAX_LENGTH,
         label="What went well",
         help_text="Specific moments the candidate can repeat.",
     )
     improvements = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label="What to improve",
+        max_length=FEEDBACK_MAX_LENGTH,
         help_text="The changes that would move them to the next level.",
     )  # fmt: skip
 
@@ -57,7 +59,7 @@ class EvaluationForm(forms.Form):
         for field, (label, help_text) in COUNT_FIELDS.items():
             self.fields[field] = forms.IntegerField(
                 label=label, help_text=rubric.interventions.get(field, help_text), required=False,
-                widget=forms.NumberInput(attrs={"min": 0, "class": "counter-input"}),
+                widget=forms.NumberInput(attrs={"min": 0, "max": MAX_COUNT, "class": "counter-input"}),
             )  # fmt: skip
         for dimension in dimensions:
             self.fields[f"score_{dimension.key}"] = forms.TypedChoiceField(
@@ -65,8 +67,9 @@ class EvaluationForm(forms.Form):
                 widget=forms.RadioSelect, label=dimension.title,
             )  # fmt: skip
             self.fields[f"evidence_{dimension.key}"] = forms.CharField(
-                required=False, label="Evidence (optional)", widget=forms.Textarea(attrs={"rows": 2})
-            )
+                required=False, label="Evidence (optional)", widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=EVIDENCE_MAX_LENGTH,
+            )  # fmt: skip
 
     def dimension_rows(self):
         """(dimension, score field, evidence field) for the template."""

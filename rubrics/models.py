@@ -9,6 +9,7 @@ from accounts.models import Level
 
 RUBRIC_NAME = "ML system design"
 EVALUATION_DUE_AFTER = timedelta(hours=48)
+MAX_COUNT = 50  # interventions of one kind in one session: more is a typo
 NEEDS_CALIBRATION_POINTS = 0.25  # score points off (or onto) a typical candidate's average
 SCORES = (1, 2, 3, 4)
 # What a score means, the same for every dimension: anchors are written against these bars,
@@ -84,6 +85,11 @@ class EvaluationStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+# Feedback is read by a person: a page or so each (the form and the API hold to these too).
+FEEDBACK_MAX_LENGTH = 4000
+EVIDENCE_MAX_LENGTH = 2000
+
+
 class Evaluation(models.Model):
     """The interviewer's rubric for one session. Drafts are the interviewer's alone."""
 
@@ -97,8 +103,8 @@ class Evaluation(models.Model):
     clarifications = models.PositiveSmallIntegerField("clarifying questions answered", default=0)
     recommended_level = models.CharField(max_length=2, choices=Level.choices, blank=True)
     verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
-    strengths = models.TextField(blank=True)
-    improvements = models.TextField(blank=True)
+    strengths = models.TextField(blank=True, max_length=FEEDBACK_MAX_LENGTH)
+    improvements = models.TextField(blank=True, max_length=FEEDBACK_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -132,7 +138,7 @@ class DimensionScore(models.Model):
     score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    evidence = models.TextField(blank=True)
+    evidence = models.TextField(blank=True, max_length=EVIDENCE_MAX_LENGTH)
 
     class Meta:
         ordering = ("dimension__order", "dimension_id")
@@ -170,7 +176,7 @@ class InterviewerRating(models.Model):
 
 
 class PlacementFit(models.Model):
-    """One fit of the placement model (rubrics.placement) over every submitted evaluation."""
+    """One fit of the placement model (rubrics.estimator) over every submitted evaluation."""
 
     fitted_at = models.DateTimeField(default=timezone.now)
     evaluations = models.PositiveIntegerField(help_text="Submitted evaluations the fit saw.")
@@ -184,6 +190,15 @@ class PlacementFit(models.Model):
     )
     thresholds = models.JSONField(default=list, help_text="The rating scale's thresholds.")
     difficulties = models.JSONField(default=dict, help_text="Per dimension key.")
+    rejected = models.PositiveIntegerField(
+        default=0, help_text="Evaluations left out, each logged with its reason."
+    )
+    source_weights = models.JSONField(
+        default=dict, help_text="The weight the data gave each evidence source (scores 1)."
+    )
+    level_shares = models.JSONField(default=dict, help_text="Estimated share of candidates at each level.")
+    # Where the fit ended (rubrics.estimator.Fit.parameters): the next refit starts from it.
+    parameters = models.JSONField(null=True, blank=True)
 
     class Meta:
         get_latest_by = "pk"
@@ -207,9 +222,60 @@ class Placement(models.Model):
     provisional = models.BooleanField()
     standing = models.JSONField(default=list, help_text="Per dimension, against the next level's bar.")
     trajectory = models.JSONField(default=list, help_text="The estimate after each evaluation, oldest first.")
+    movement = models.FloatField(
+        null=True, blank=True, help_text="Level bands moved over the last 4 sessions at the estimated pace."
+    )
+    movement_sd = models.FloatField(null=True, blank=True)
+    forecast = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='{"level", "sessions", "low", "high"}: only when its interval is useful.',
+    )
 
     def __str__(self) -> str:
         return f"{self.candidate}: {self.get_level_display()} ({self.confidence:.0%})"
+
+    @property
+    def movement_words(self) -> str:
+        """How fast the candidate is moving, in a plain sentence ("" with a single evaluation)."""
+        if self.movement is None:
+            return ""
+        sure = self.movement_sd is not None and abs(self.movement) > self.movement_sd
+        if abs(self.movement) < 0.25 or not sure:
+            return "Holding steady in your last sessions."
+        amount = (
+            "about one band" if 0.75 <= abs(self.movement) < 1.5 else f"about {abs(self.movement):.1f} bands"
+        )
+        if abs(self.movement) < 0.75:
+            amount = "part of a band"
+        return f"{'Up' if self.movement > 0 else 'Down'} {amount} in the last four sessions."
+
+    @property
+    def forecast_words(self) -> str:
+        """At this pace, when the next bar comes ("" unless the estimate's interval is useful)."""
+        if not self.forecast:
+            return ""
+        level = Level(self.forecast["level"]).label
+        sessions, low, high = (round(self.forecast[key]) for key in ("sessions", "low", "high"))
+        return f"At this pace, the {level} bar in about {sessions} sessions (likely {low} to {high})."
+
+
+class SeverityQuerySet(models.QuerySet):
+    def with_flags(self):
+        """Annotates the staff calibration page's flags, so it can sort and count by them:
+        `needs_calibration`, clearly off the average (beyond two standard errors) by a quarter point
+        or more; `needs_attention`, that or scores that scatter (`erratic`)."""
+        se = models.F("standard_error")
+        clear = models.Q(severity__gt=2 * se) | models.Q(severity__lt=-2 * se)
+        sizeable = models.Q(points__gte=NEEDS_CALIBRATION_POINTS) | models.Q(
+            points__lte=-NEEDS_CALIBRATION_POINTS
+        )
+        needs_calibration = models.ExpressionWrapper(clear & sizeable, output_field=models.BooleanField())
+        return self.annotate(needs_calibration=needs_calibration).annotate(
+            needs_attention=models.ExpressionWrapper(
+                models.Q(needs_calibration=True) | models.Q(erratic=True), output_field=models.BooleanField()
+            )
+        )
 
 
 class InterviewerSeverity(models.Model):
@@ -223,14 +289,30 @@ class InterviewerSeverity(models.Model):
     standard_error = models.FloatField()
     points = models.FloatField(help_text="Score points taken off a typical L4 candidate's average.")
     evaluations = models.PositiveIntegerField()
+    infit = models.FloatField(null=True, blank=True, help_text="Mean square; near 1 fits, above 1 scatters.")
+    outfit = models.FloatField(null=True, blank=True)
+    erratic = models.BooleanField(
+        default=False, help_text="Scores that scatter beyond what the model expects."
+    )
+    scale_spread = models.FloatField(
+        null=True, blank=True, help_text="1 is typical; above 1 keeps to the middle of the scale."
+    )
+    halo = models.FloatField(null=True, blank=True, help_text="How much one sitting's scores move together.")
+
+    objects = SeverityQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.interviewer}: severity {self.severity:+.2f}"
 
     @property
-    def needs_calibration(self) -> bool:
-        """Clearly off the average (beyond two standard errors) and by a quarter point or more."""
-        return abs(self.severity) > 2 * self.standard_error and abs(self.points) >= NEEDS_CALIBRATION_POINTS
+    def scale_use(self) -> str:
+        if self.scale_spread is None:
+            return ""
+        if self.scale_spread >= 1.5:
+            return "keeps to the middle of the scale"
+        if self.scale_spread <= 0.67:
+            return "favours the ends of the scale"
+        return "uses the scale as most do"
 
     @property
     def lean(self) -> str:

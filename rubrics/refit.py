@@ -3,6 +3,7 @@
 Pages and the API only read what this stores.
 """
 
+import logging
 import time
 from datetime import timedelta
 
@@ -23,6 +24,8 @@ from rubrics.models import (
     PlacementFit,
 )
 from rubrics.selectors import rubric_current
+
+logger = logging.getLogger(__name__)
 
 KEEP_FITS_FOR = timedelta(days=30)
 
@@ -47,7 +50,15 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
         if not records:
             return None
         obs = model.observations(records, dimensions)
-        result = model.fit(obs)
+        if obs.rejected:
+            logger.warning(
+                "placement refit left out %d evaluation(s): %s",
+                len(obs.rejected),
+                "; ".join(f"{r.evaluation}: {r.reason}" for r in obs.rejected[:20]),
+            )
+        if not len(obs.evaluation_ids):
+            return None
+        result = model.fit(obs, warm=latest.parameters if latest is not None else None)
         placements = model.place(obs, result)
         fitted = PlacementFit.objects.create(
             evaluations=len(records),
@@ -57,10 +68,16 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
             seconds=0,
             converged=result.converged,
             reliability=model.interrater_alpha(obs),
-            thresholds=[round(float(t), 4) for t in result.thresholds[model.SCORES]],
+            thresholds=[round(float(t), 4) for t in result.thresholds[model.SCORE_GROUP]],
             difficulties={
                 key: round(float(b), 4) for key, b in zip(dimensions, result.difficulty, strict=True)
             },
+            rejected=len(obs.rejected),
+            source_weights={key: round(float(w), 3) for key, w in result.source_weights.items()},
+            level_shares=dict(
+                zip(model.LEVELS, (round(float(x), 3) for x in result.level_shares), strict=True)
+            ),
+            parameters=result.parameters(),
         )
         _store_placements(fitted, placements)
         _store_severities(fitted, obs, result)
@@ -84,7 +101,6 @@ def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[st
         "guidance",
         "clarifications",
         "recommended_level",
-        "provisional",
     )
     scores: dict[int, dict[str, int]] = {}
     for evaluation_id, key, score in DimensionScore.objects.filter(
@@ -102,14 +118,13 @@ def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[st
             scores=scores.get(pk, {}),
             interventions=hints + guidance + clarifications,
             recommended_level=level,
-            weight=PROVISIONAL_WEIGHT if provisional else 1.0,
         )
-        for pk, candidate, interviewer, hints, guidance, clarifications, level, provisional in rows
+        for pk, candidate, interviewer, hints, guidance, clarifications, level in rows
     ]
     return records, dimensions
 
 
-def _store_placements(fitted: PlacementFit, placements: list[model.Placement]) -> None:
+def _store_placements(fitted: PlacementFit, placements: list[model.LevelEstimate]) -> None:
     # Members who left keep no level estimate; their evaluations still inform everyone else's.
     left = set(User.objects.filter(left_at__isnull=False).values_list("pk", flat=True))
     placements = [p for p in placements if p.candidate not in left]
@@ -126,6 +141,9 @@ def _store_placements(fitted: PlacementFit, placements: list[model.Placement]) -
                 provisional=p.provisional,
                 standing=[vars(s) for s in p.standing],
                 trajectory=p.trajectory,
+                movement=None if p.movement is None else round(p.movement, 3),
+                movement_sd=None if p.movement_sd is None else round(p.movement_sd, 3),
+                forecast=p.forecast,
             )
             for p in placements
         ],
@@ -141,13 +159,14 @@ def _store_placements(fitted: PlacementFit, placements: list[model.Placement]) -
             "provisional",
             "standing",
             "trajectory",
+            "movement",
+            "movement_sd",
+            "forecast",
         ],  # fmt: skip
         batch_size=500,
     )
 
 
-# A provisional evaluation (by an interviewer not vetted yet) counts this much in the fit.
-PROVISIONAL_WEIGHT = 0.5
 # A calibration record: this many evaluations of candidates whom other interviewers scored too,
 # and a severity within NEEDS_CALIBRATION_POINTS of the average.
 CALIBRATION_OVERLAP = 3
@@ -200,11 +219,34 @@ def _store_severities(fitted: PlacementFit, obs: model.Observations, result: mod
                 standard_error=round(float(result.severity_se[n]), 4),
                 points=round(float(points[n]), 3),
                 evaluations=int(counts[n]),
+                infit=_rounded(result.infit, n),
+                outfit=_rounded(result.outfit, n),
+                erratic=bool(result.erratic[n]) if len(result.erratic) else False,
+                scale_spread=_rounded(result.scale_spread, n),
+                halo=_rounded(result.halo_sd, n),
             )
             for n, rater in enumerate(obs.raters)
         ],
         update_conflicts=True,
         unique_fields=["interviewer"],
-        update_fields=["fit", "severity", "standard_error", "points", "evaluations"],
+        update_fields=[
+            "fit",
+            "severity",
+            "standard_error",
+            "points",
+            "evaluations",
+            "infit",
+            "outfit",
+            "erratic",
+            "scale_spread",
+            "halo",
+        ],  # fmt: skip
         batch_size=500,
     )
+
+
+def _rounded(values: np.ndarray, n: int) -> float | None:
+    """One rater's statistic, or None when the fit has none (no rubric scores from them)."""
+    if n >= len(values) or not np.isfinite(values[n]):
+        return None
+    return round(float(values[n]), 3)

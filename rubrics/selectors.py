@@ -1,6 +1,7 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Abs
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,9 +59,11 @@ def session_rubric_context(user: User, session: Session) -> dict:
     """The rubric's panel on the session page (interviews asks for it through its hooks): the
     evaluation as `user` may see it, the candidate's rating, and when the rubric is due."""
     due = session.end + EVALUATION_DUE_AFTER
+    evaluation = evaluation_for_user(user, session)
     return {
         "rubric_panel": True,
-        "evaluation": evaluation_for_user(user, session),
+        "evaluation": evaluation,
+        "evaluated": evaluation is not None and evaluation.is_submitted,
         "rating": InterviewerRating.objects.filter(session=session).first(),
         "rating_form": RatingForm(),
         "rubric_open": session.has_started()
@@ -129,17 +132,47 @@ def questions_had(candidate: User) -> QuerySet[Session]:
     )
 
 
+TODO_LIMIT = 5
+RATE_WITHIN = timedelta(days=30)
+
+
+def todo_sessions(user: User, *, limit: int = TODO_LIMIT, now: datetime | None = None) -> list[Session]:
+    """What the member owes, oldest first, in one query: rubrics to fill (sessions they interviewed
+    that took place, with no submitted evaluation; `overdue` after 48 hours) and feedback to rate
+    (their sessions as candidate from the last 30 days whose feedback arrived and is not rated).
+    Each session gets `todo`: "rubric" or "rate"."""
+    now = now or timezone.now()
+    submitted = Evaluation.objects.filter(session=OuterRef("pk"), status=EvaluationStatus.SUBMITTED)
+    rated = InterviewerRating.objects.filter(session=OuterRef("pk"))
+    sessions = list(
+        Session.objects.filter(Q(interviewer=user) | Q(candidate=user, end__gte=now - RATE_WITHIN))
+        .filter(status=SessionStatus.COMPLETED)
+        .annotate(evaluated=Exists(submitted), rated=Exists(rated))
+        .filter(Q(interviewer=user, evaluated=False) | Q(candidate=user, evaluated=True, rated=False))
+        .select_related("candidate", "interviewer")
+        .order_by("end", "pk")[:limit]
+    )
+    for session in sessions:
+        session.todo = "rubric" if session.interviewer_id == user.pk else "rate"
+        session.rubric_due = session.end + EVALUATION_DUE_AFTER
+        session.overdue = now > session.rubric_due
+    return sessions
+
+
 def placement_for(candidate: User) -> Placement | None:
     """The candidate's stored placement, if a fit has seen an evaluation of theirs."""
     return Placement.objects.filter(candidate=candidate).select_related("fit").first()
 
 
-def calibration_overview() -> tuple[PlacementFit | None, list[InterviewerSeverity]]:
-    """The latest fit and every interviewer it estimated, the furthest from the average first."""
+def calibration_overview() -> tuple[PlacementFit | None, QuerySet[InterviewerSeverity]]:
+    """The latest fit and the interviewers it estimated: those who need attention (a clear
+    severity, or scores that scatter) first, then the furthest from the average."""
     fitted = PlacementFit.objects.order_by("-pk").first()
-    severities = sorted(
-        InterviewerSeverity.objects.filter(fit=fitted).select_related("interviewer"),
-        key=lambda s: -abs(s.severity),
+    severities = (
+        InterviewerSeverity.objects.filter(fit=fitted)
+        .with_flags()
+        .select_related("interviewer")
+        .order_by("-needs_attention", Abs("severity").desc(), "pk")
     )
     return fitted, severities
 
@@ -252,4 +285,7 @@ def placement_summary(
         "standing": rows,
         "work_on": work_on(rows),
         "trajectory": trajectory_points(placement, sessions),
+        "movement": placement.movement,
+        "movement_words": placement.movement_words,
+        "forecast": placement.forecast,
     }

@@ -15,6 +15,7 @@ from accounts.queue import enqueue_on_commit
 from interviews.sessions.models import Session, SessionStatus
 from rubrics.messages import outbox_evaluation_submitted
 from rubrics.models import (
+    MAX_COUNT,
     Dimension,
     DimensionScore,
     Evaluation,
@@ -34,7 +35,6 @@ from rubrics.selectors import (
 COUNTS = ("hints", "guidance", "clarifications")
 TEXTS = ("strengths", "improvements")
 MIN_FEEDBACK_WORDS = 4
-MAX_COUNT = 50
 
 
 def evaluation_check_open(session: Session, now: datetime | None = None) -> None:

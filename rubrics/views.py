@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.errors import Conflict, error_text
 from accounts.models import Level
 from interviews.fit import LEVELS, level_index
-from rubrics.charts import estimate_chart, score_sparkline
+from rubrics.charts import WIDTHS, estimate_chart, score_sparkline
 from rubrics.forms import EvaluationForm, RatingForm
 from rubrics.models import EVALUATION_DUE_AFTER
 from rubrics.selectors import (
@@ -49,7 +49,7 @@ def evaluation_form(request, pk: int):
     rubric = evaluation.rubric if evaluation else rubric_current()
     form = EvaluationForm(request.POST or None, rubric=rubric, evaluation=evaluation)
     dimensions = form.dimensions
-    status = 200
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
@@ -64,14 +64,18 @@ def evaluation_form(request, pk: int):
             status = 400
         else:
             if request.htmx and not submit:
-                return render(request, "rubrics/_draft_status.html", {"saved_at": timezone.now()})
+                return render(
+                    request, "rubrics/_draft_status.html", {"form": form, "saved_at": timezone.now()}
+                )
             if submit:
                 messages.success(request, "Evaluation submitted. The candidate can read it now.")
                 return redirect("session-detail", pk=pk)
             messages.success(request, "Draft saved.")
             return redirect("evaluation-form", pk=pk)
     if request.htmx and request.method == "POST":
-        return render(request, "rubrics/_draft_status.html", {"errors": form.errors}, status=status)
+        # The fragment is the answer, saved or not: htmx swaps it (it drops 4xx answers, and
+        # django-htmx's debug handler would put them over the page), and the browser logs no error.
+        return render(request, "rubrics/_draft_status.html", {"form": form})
     scored = sum(1 for d in dimensions if form[f"score_{d.key}"].value())
     return render(
         request,
@@ -127,18 +131,17 @@ def feedback_history(request):
     if summary["status"] == "ready":
         placement = summary["placement"]
         points = [{**point, "level_label": Level(point["level"]).label} for point in summary["trajectory"]]
+        labelled = [
+            {**point, "label": formats.date_format(timezone.localtime(point["session_start"]), "j M")}
+            for point in points
+        ]
         standing_by_key = {row["key"]: row for row in summary["standing"]}
         context.update(
             placement=placement,
             level_label=Level(placement.level).label,
             probabilities=[(Level(level).label, p) for level, p in placement.probabilities.items()],
             points=points,
-            chart=estimate_chart(
-                [
-                    {**point, "label": formats.date_format(timezone.localtime(point["session_start"]), "j M")}
-                    for point in points
-                ]
-            ),
+            charts=[(variant, estimate_chart(labelled, width=width)) for variant, width in WIDTHS.items()],
             standing=summary["standing"],
             work_on=summary["work_on"],
             next_level=Level(LEVELS[min(level_index(placement.level) + 1, len(LEVELS) - 1)]).label,
@@ -157,6 +160,7 @@ def feedback_history(request):
 
 
 QUESTIONS_PER_PAGE = 20
+CALIBRATION_PER_PAGE = 50
 
 
 @login_required
@@ -169,19 +173,22 @@ def question_library(request):
 
 @login_required
 def staff_calibration(request):
-    """Staff: each interviewer's estimated severity, evaluations, ratings; inter-rater reliability."""
+    """Staff: each interviewer's estimated severity, use of the scale, fit, evaluations and ratings,
+    those needing attention first, a page at a time; and inter-rater reliability."""
     if not request.user.is_staff:
         raise PermissionDenied("Staff only.")
     fitted, severities = calibration_overview()
-    reputation = interviewer_reputation([s.interviewer_id for s in severities])
-    rows = [{"severity": s, "rating": reputation.get(s.interviewer_id)} for s in severities]
+    page = Paginator(severities, CALIBRATION_PER_PAGE).get_page(request.GET.get("page"))
+    reputation = interviewer_reputation([s.interviewer_id for s in page.object_list])
+    rows = [{"severity": s, "rating": reputation.get(s.interviewer_id)} for s in page.object_list]
     return render(
         request,
         "rubrics/staff_calibration.html",
         {
             "fit": fitted,
             "rows": rows,
-            "flagged": sum(s.needs_calibration for s in severities),
+            "page": page,
+            "flagged": severities.filter(needs_attention=True).count(),
             "queue": vetting_queue(),
         },
     )

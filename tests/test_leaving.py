@@ -146,6 +146,7 @@ def test_deleting_erases_the_person_and_cancels_upcoming_sessions_with_notices(c
 
 def test_others_keep_their_history_and_the_placement_fit_stays(world):
     placement_refit(force=True)
+    placement_refit(force=True)  # refits warm-start from the last: let it settle first
     carl = world["carl"]
     before = Placement.objects.get(candidate=carl)
     member_delete(user=world["nora"])

@@ -6,14 +6,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import CompanyType, Level
+from interviews.fields import DateTimeField
 from interviews.matching import services
 from interviews.matching.models import MatchRequest
 from interviews.matching.selectors import match_request_for_user, match_requests_for_user
 
 
 class MatchWindowSerializer(serializers.Serializer):
-    start = serializers.DateTimeField(help_text="ISO 8601 with an offset; stored in UTC.")
-    end = serializers.DateTimeField()
+    start = DateTimeField(help_text="ISO 8601 with an offset; stored in UTC.")
+    end = DateTimeField()
 
 
 class MatchRequestSerializer(serializers.ModelSerializer):

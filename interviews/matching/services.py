@@ -1,6 +1,6 @@
 """Match requests and the matching round that books them."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,9 +52,10 @@ def match_request_create(
 ) -> MatchRequest:
     """Ask for a match inside one or more windows (stored in UTC).
 
-    Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for)
-    and fit a whole session; a candidate has at most 3 open requests and needs the credits
-    for a session (the round books only what they can pay for when it runs).
+    Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for;
+    nothing starting more than a day ago or ending past them is stored) and fit a whole session;
+    a candidate has at most 3 open requests and needs the credits for a session (the round books
+    only what they can pay for when it runs).
     """
     now = now or timezone.now()
     target_level, company_type = target_resolve(candidate, target_level, company_type)
@@ -69,8 +70,10 @@ def match_request_create(
                 errors["windows"] = "A window is in the past (or within the next 2 hours)."
             elif end - max(start, now + MIN_NOTICE) < SESSION_LENGTH:
                 errors["windows"] = "Each window must fit a whole 60-minute session, from 2 hours from now."
-            elif start > now + timedelta(days=HORIZON_DAYS):
+            elif start > now + timedelta(days=HORIZON_DAYS) or end > now + timedelta(days=HORIZON_DAYS + 1):
                 errors["windows"] = "Windows can be at most 4 weeks ahead."
+            elif start < now - timedelta(days=1):
+                errors["windows"] = "A window can start at most a day ago."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -195,11 +198,14 @@ def _problem(now: datetime):
     seats = {row[1]: row[7] or 0 for row in slots}
     load = interviewer_week_load(interviewer_ids=interviewer_ids, start=earliest, end=latest)
     candidate_ids = {r.candidate_id for r in open_requests}
-    pairings = Counter(
+    # {candidate: {interviewer: sessions had together}}, grouped once (not searched per request).
+    pairings: dict[int, Counter] = defaultdict(Counter)
+    for candidate_id, interviewer_id in (
         active_sessions()
         .filter(candidate_id__in=candidate_ids, interviewer_id__in=interviewer_ids)
         .values_list("candidate_id", "interviewer_id")
-    )
+    ):
+        pairings[candidate_id][interviewer_id] += 1
     reputation = hooks.reputation(interviewer_ids)
     reliability = reliability_for(user_ids=interviewer_ids, now=now)
     let_down = sessions_let_down(candidate_ids=candidate_ids, since=now - REMATCH_FIRST_FOR)
@@ -223,7 +229,7 @@ def _problem(now: datetime):
             waited_hours=WAIT_CAP_HOURS
             if r.candidate_id in let_down
             else (now - r.created_at).total_seconds() / 3600,
-            pairings={i: n for (c, i), n in pairings.items() if c == r.candidate_id},
+            pairings=dict(pairings.get(r.candidate_id, {})),
         )
         for r in open_requests
     ]

@@ -4,7 +4,9 @@ They read a session's fields (start, end, sequence, people, video link); this mo
 other part."""
 
 from collections.abc import Iterable
+from datetime import UTC
 from email.utils import parseaddr
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import timezone
@@ -48,6 +50,37 @@ def _event(session, *, cancelled: bool) -> Event:
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=0)
     return event
+
+
+def calendar_links(session) -> dict[str, str]:
+    """ "Add to Google Calendar" and "Outlook" links for a session (times in UTC), for e-mails."""
+    title = f"ML system design mock: {session.candidate.name} with {session.interviewer.name}"
+    details = f"Video call: {session.video_url}\nSession page: {session.site_url}"
+    start, end = session.start.astimezone(UTC), session.end.astimezone(UTC)
+    google = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": title,
+            "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+            "details": details,
+            "location": session.video_url,
+        }
+    )
+    outlook = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": title,
+            "startdt": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+            "enddt": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+            "body": details,
+            "location": session.video_url,
+        }
+    )
+    return {
+        "google": f"https://calendar.google.com/calendar/render?{google}",
+        "outlook": f"https://outlook.live.com/calendar/0/deeplink/compose?{outlook}",
+    }
 
 
 def _calendar(method: str | None) -> Calendar:

@@ -26,6 +26,8 @@ class MessageKind:
     invite: str | None = None
     # A User boolean the member can turn off (a reminder): when off, the outbox does not write it.
     preference: str | None = None
+    # Builds the e-mail itself instead of the templates (a message stored ready-made).
+    build: Callable | None = None
 
 
 KINDS: dict[str, MessageKind] = {}

@@ -15,8 +15,15 @@ class OutboxMessage(models.Model):
     owes a second reschedule message.
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
+    # The member it is for; none for an account e-mail to an address nobody holds (e.g. a password
+    # reset asked for an unknown address), which goes to `to_email`.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages", null=True, blank=True
+    )
+    to_email = models.EmailField(blank=True)
     kind = models.CharField(max_length=32)
+    # A message rendered when it was owed (account e-mails: subject, body, html), sent as stored.
+    payload = models.JSONField(null=True, blank=True)
     session = models.ForeignKey(
         "interviews.Session", on_delete=models.CASCADE, related_name="messages", null=True, blank=True
     )
@@ -51,7 +58,7 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind_label} to {self.recipient} ({self.state})"
+        return f"{self.kind_label} to {self.recipient or self.to_email} ({self.state})"
 
     @property
     def kind_label(self) -> str:

@@ -61,11 +61,14 @@ def window_delete(*, window: AvailabilityWindow) -> None:
 
 
 def blocked_date_add(*, interviewer: User, day: date) -> BlockedDate:
-    """Block a date in the interviewer's zone. Booked sessions on it stay: cancel them separately."""
+    """Block a date in the interviewer's zone, from today to a year ahead. Booked sessions on it
+    stay: cancel them separately."""
     _require_interviewer(interviewer)
     today = timezone.now().astimezone(ZoneInfo(interviewer.time_zone)).date()
     if day < today:
         raise ValidationError({"date": "That date has passed."})
+    if day > today + timedelta(days=366):
+        raise ValidationError({"date": "Block dates at most a year ahead."})
     with transaction.atomic():
         blocked, _ = BlockedDate.objects.get_or_create(interviewer=interviewer, date=day)
         slots_generate(interviewer=interviewer)

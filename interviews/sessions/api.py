@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import CompanyType, Level
+from interviews.fields import DateTimeField
 from interviews.sessions import booking, lifecycle
 from interviews.sessions.hooks import hooks
 from interviews.sessions.models import Session
@@ -50,10 +51,15 @@ class SlotSerializer(serializers.Serializer):
 class SlotQuerySerializer(serializers.Serializer):
     target_level = serializers.ChoiceField(choices=Level.choices, required=False)
     company_type = serializers.ChoiceField(choices=CompanyType.choices, required=False)
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    start = DateTimeField(required=False)
+    end = DateTimeField(required=False)
 
     def validate(self, data):
+        # DRF reads a blank query value of an optional field as "not given", and of a repeated one
+        # only the last: neither is a value.
+        for field in self.fields:
+            if self.initial_data.getlist(field) == [""] or len(self.initial_data.getlist(field)) > 1:
+                raise serializers.ValidationError({field: "Give one value, or leave the parameter out."})
         now = timezone.now()
         start = data.get("start") or now
         try:

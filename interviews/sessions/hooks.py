@@ -23,7 +23,8 @@ class SessionHooks(Hooks):
 
     @staticmethod
     def page_context(user, session) -> dict:
-        """More for the session page, for `user` (a party to the session): the rubric's panel."""
+        """More for the session page, for `user` (a party to the session): the rubric's panel, and
+        `evaluated` when its evaluation was submitted."""
         return {}
 
     @staticmethod

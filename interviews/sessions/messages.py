@@ -8,18 +8,21 @@ unsent, since it would put a stale event back in calendars (the newer message co
 from datetime import datetime, timedelta
 
 from accounts.models import User
+from interviews.notifications.calendar import calendar_links
 from interviews.notifications.kinds import MessageKind, kind_register
 from interviews.notifications.outbox import outbox_owe, outbox_withdraw, outbox_write
 from interviews.sessions.models import Session, SessionStatus
 
 
 def session_message_context(message) -> dict:
-    """What every e-mail about a session shows its recipient: their role, the other person, the page."""
+    """What every e-mail about a session shows its recipient: their role, the other person, the page,
+    and links to add it to Google Calendar or Outlook."""
     session, recipient = message.session, message.recipient
     return {
         "role": session.role_of(recipient) or "interviewer",
         "other": session.other_party(recipient),
         "session_url": session.site_url,
+        "calendar_links": calendar_links(session),
     }
 
 

@@ -81,6 +81,7 @@ def my_sessions(request):
 def session_detail(request, pk: int):
     session = session_for_user(request.user, pk)
     other = session.other_party(request.user)
+    rubric = hooks.page_context(request.user, session)
     return render(
         request,
         "interviews/session_detail.html",
@@ -91,9 +92,10 @@ def session_detail(request, pk: int):
             "other_reliability": reliability_for(user_ids=[other.pk])[other.pk],
             "show_question": session.question_visible_to(request.user),
             "can_cancel": session.can_be_cancelled_by(request.user),
-            "can_report_no_show": session.can_report_no_show(request.user),
+            # An evaluated session took place: the service refuses a no-show report, so none is offered.
+            "can_report_no_show": session.can_report_no_show(request.user) and not rubric.get("evaluated"),
             "cancel_form": CancelForm(),
-            **hooks.page_context(request.user, session),
+            **rubric,
         },
     )
 

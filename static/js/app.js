@@ -48,10 +48,22 @@
       var button = event.target.closest(".counter-step");
       if (!button) return;
       var input = document.getElementById(button.dataset.target);
-      var value = Math.max(0, (parseInt(input.value, 10) || 0) + parseInt(button.dataset.step, 10));
+      var max = parseInt(input.max, 10) || Infinity;
+      var value = Math.min(max, Math.max(0, (parseInt(input.value, 10) || 0) + parseInt(button.dataset.step, 10)));
       input.value = value;
       input.dispatchEvent(new Event("change", { bubbles: true }));
     });
+    // A typed value out of range is brought back into it before the autosave sends it.
+    form.addEventListener("change", function (event) {
+      var input = event.target;
+      if (!input.classList || !input.classList.contains("counter-input") || input.value === "") return;
+      var value = parseInt(input.value, 10);
+      if (isNaN(value)) return;
+      input.value = Math.min(parseInt(input.max, 10) || value, Math.max(0, value));
+    }, true);
+    // After a refused submit, the summary of what to fix gets the focus.
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
     var count = document.getElementById("scored-count");
     var bar = document.getElementById("scored-bar");
     form.addEventListener("change", function () {

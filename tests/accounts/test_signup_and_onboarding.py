@@ -1,10 +1,15 @@
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
+from interviews.notifications.models import OutboxMessage
+from interviews.notifications.outbox import outbox_dispatch
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +37,17 @@ def test_signup_sends_a_verification_mail_and_blocks_login_until_verified(client
     assert response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get(email="nora@example.com")
     assert not EmailAddress.objects.get(user=user).verified
+    # The request only wrote the e-mail to the outbox; the dispatcher sends it.
+    assert mailoutbox == []
+    assert outbox_dispatch() == 1
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["nora@example.com"]
+    # In PeerLoop's words, in text and HTML: no "Hello from 127.0.0.1:8000".
+    assert mailoutbox[0].subject.startswith("PeerLoop: ")
+    assert "The PeerLoop team" in mailoutbox[0].body
+    assert "Hello from" not in mailoutbox[0].body
+    html = mailoutbox[0].alternatives[0][0]
+    assert "/accounts/confirm-email/" in html
 
     client.logout()
     response = client.post(
@@ -45,6 +59,7 @@ def test_signup_sends_a_verification_mail_and_blocks_login_until_verified(client
 
 def test_following_the_link_verifies_and_onboarding_comes_before_anything_else(client, mailoutbox):
     client.post(reverse("account_signup"), {"email": "nora@example.com", "password1": "a-Long-passphrase-42"})
+    outbox_dispatch()
     link = _confirmation_link(mailoutbox[0])
 
     assert client.get(link).status_code == 200
@@ -78,6 +93,7 @@ def test_signup_with_a_taken_email_does_not_reveal_the_account(client, candidate
     # Same answer as for a new address; the owner gets a mail instead of a second account.
     assert response["Location"] == reverse("account_email_verification_sent")
     assert User.objects.filter(email=candidate.email).count() == 1
+    outbox_dispatch()
     assert mailoutbox[0].to == [candidate.email]
 
 
@@ -87,7 +103,8 @@ def test_login_is_rate_limited_after_repeated_failures(client, candidate):
         assert b"not correct" in response.content
     # Even the right password is refused for a while now.
     response = client.post(reverse("account_login"), {"login": candidate.email, "password": PASSWORD})
-    assert b"Too many failed login attempts" in response.content
+    assert response.status_code == 429
+    assert b"Too many failed sign-in attempts" in response.content
     assert "_auth_user_id" not in client.session
 
 
@@ -107,3 +124,49 @@ def test_mfa_totp_setup_page_is_available(client, candidate):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_account_emails_survive_a_mail_server_outage(client, candidate, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nobody there
+    response = client.post(reverse("account_reset_password"), {"email": candidate.email})
+    assert response.status_code == 302  # the request does not wait on, or fail with, the server
+    assert outbox_dispatch() == 0
+    row = OutboxMessage.objects.get(kind="account_email", recipient=candidate)
+    assert row.attempts == 1
+    assert row.last_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
+    assert outbox_dispatch(now=timezone.now() + timedelta(hours=1)) == 1
+    assert mailoutbox[0].to == [candidate.email]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+    assert mailoutbox[0].extra_headers["Message-ID"] == f"<outbox-{row.pk}@127.0.0.1>"
+
+
+class CountingHasher(MD5PasswordHasher):
+    """Fast like the suite's hasher, and counts the hashes computed."""
+
+    algorithm = "counting_md5"
+    hashes = 0
+
+    def encode(self, password, salt):
+        CountingHasher.hashes += 1
+        return super().encode(password, salt)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new address", "known address"])
+def test_signup_hashes_the_password_whether_or_not_the_address_is_known(
+    client, candidate, mailoutbox, settings, existing
+):
+    # Hashing is what a sign-up spends its time on; done for a known address too, the answer takes
+    # as long either way and its timing does not tell whether the address has an account.
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.hashes = 0
+    email = candidate.email if existing else "nora@example.com"
+    response = client.post(reverse("account_signup"), {"email": email, "password1": "a-Long-passphrase-42"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert CountingHasher.hashes == 1
+    assert User.objects.filter(email=email).count() == 1
+    outbox_dispatch()
+    assert len(mailoutbox) == 1

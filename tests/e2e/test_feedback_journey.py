@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Level
 from config.demo.accounts import DEMO_PASSWORD
-from rubrics.estimator import LEVELS
+from interviews.fit import LEVELS
 from rubrics.models import Placement
 from tests.e2e.conftest import go, sign_in
 

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -70,3 +71,41 @@ def test_the_interviewer_fills_the_rubric_and_the_candidate_reads_and_rates_it(n
     candidate.get_by_role("button", name="Send rating").click()
     expect(candidate.get_by_text("You rated Ivan Ives's feedback 5/5")).to_be_visible()
     assert InterviewerRating.objects.get(session=session).score == 5
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_autosave_and_submit_errors_show_where_the_interviewer_looks(
+    new_page, settings, expected_console_errors, debug
+):
+    settings.DEBUG = debug
+    ivan = InterviewerFactory(email="ivan.errors@example.com", display_name="Ivan Ives")
+    start = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=3)
+    session = SessionFactory(slot=SlotFactory(interviewer=ivan, start=start), status="completed")
+    page = new_page()
+    sign_in(page, ivan.email, PASSWORD)
+    page.goto(f"/sessions/{session.pk}/evaluation/")
+
+    hints = page.get_by_role("spinbutton", name="Unprompted hints")
+    hints.fill("100")
+    hints.blur()
+    expect(hints).to_have_value("50")  # the browser keeps a counter in range
+    # A value the browser let through (an old browser, a pasted edit) is refused beside the counter.
+    page.evaluate("document.getElementById('id_hints').removeAttribute('max')")
+    hints.fill("120")
+    hints.blur()
+    expect(page.locator("#errors-hints")).to_contain_text("At most 50")
+    expect(page.locator("#draft-status")).to_contain_text("Not saved")
+    expect(page.get_by_role("heading", name=f"Rubric: {session.candidate.name}")).to_be_visible()
+
+    hints.fill("2")
+    hints.blur()
+    expect(page.locator("#draft-status")).to_contain_text("Draft saved at")
+    expect(page.locator("#errors-hints")).to_be_empty()
+
+    expected_console_errors.append("Failed to load resource: the server responded with a status of 400")
+    page.get_by_role("button", name="Submit evaluation").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("things to fix")
+    summary.get_by_role("link").first.click()
+    assert Evaluation.objects.get(session=session).status == "draft"

@@ -40,8 +40,13 @@ class Sink:
         self.hold = threading.Event()
         self.hold.set()
         self.waiting = threading.Event()
+        # Keep the message as accepted, then hold the reply: the client is killed in the window
+        # between the server's acceptance and its own commit.
+        self.keep_then_hold = False
 
     async def handle_DATA(self, server, session, envelope):
+        if self.keep_then_hold:
+            self.messages.append(email.message_from_bytes(envelope.content))
         self.waiting.set()
         while not self.hold.is_set():
             if server.transport is None or server.transport.is_closing():
@@ -49,7 +54,8 @@ class Sink:
             await asyncio.sleep(0.05)
         if server.transport is None or server.transport.is_closing():
             return "421 client went away"
-        self.messages.append(email.message_from_bytes(envelope.content))
+        if not self.keep_then_hold:
+            self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 
     def message_ids(self) -> list[str]:
@@ -170,6 +176,34 @@ def test_a_worker_killed_mid_send_loses_and_duplicates_nothing(sink, broker, cel
     ids = handler.message_ids()
     assert len(ids) == len(set(ids)) == 2
     assert _confirmations_sent() == 2
+
+
+def test_a_worker_killed_after_the_server_accepted_sends_again_with_the_same_message_id(sink, broker, celery):
+    """The window SMTP cannot close: accepted by the server, not yet marked sent. The copy that
+    follows carries the same Message-ID, so mail clients show the message once."""
+    handler, _ = sink
+    handler.keep_then_hold = True
+    handler.hold.clear()
+    _book()
+    first = celery("worker")
+    assert _wait_for(handler.waiting.is_set), "the worker never reached the SMTP server"
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    assert len(handler.messages) == 1 and _confirmations_sent() == 0
+    accepted = handler.message_ids()[0]
+
+    handler.keep_then_hold = False
+    handler.hold.set()
+    celery("worker")
+    celery("beat")
+    assert _wait_for(lambda: _confirmations_sent() == 2)
+    time.sleep(3)  # a few more dispatcher runs: nothing more is sent
+    ids = handler.message_ids()
+    assert len(ids) == 3  # both confirmations, and the accepted one a second time
+    assert ids.count(accepted) == 2
+    assert len(set(ids)) == 2
+    row = int(accepted.removeprefix("<outbox-").split("@")[0])
+    assert OutboxMessage.objects.get(pk=row).sent_at is not None
 
 
 def test_every_due_message_is_delivered_after_redis_loses_everything(sink, broker, celery):

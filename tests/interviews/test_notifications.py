@@ -226,16 +226,20 @@ def test_every_part_registers_its_message_kinds_with_the_outbox():
         "booking_confirmation", "cancellation", "reschedule", "reminder_24h", "reminder_1h",  # sessions
         "match_found", "request_expired",  # matching
         "rubric_due", "rubric_overdue", "feedback_ready",  # rubrics
+        "account_email",  # the outbox's own: allauth's e-mails, stored as rendered
     }  # fmt: skip
 
 
+TEMPLATED = sorted(key for key, kind in KINDS.items() if kind.build is None)
+
+
 def test_message_kinds_all_have_their_three_templates():
-    for kind in KINDS:
+    for kind in TEMPLATED:
         for part in ("subject.txt", "body.txt", "body.html"):
             assert (ROOT / "templates" / "emails" / kind / part).exists(), (kind, part)
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", TEMPLATED)
 def test_every_message_kind_renders_for_its_recipient_in_their_zone(session, candidate, interviewer, kind):
     from interviews.matching.models import MatchRequest
     from interviews.notifications.outbox import message_render
@@ -277,3 +281,31 @@ def test_a_confirmation_retried_after_a_cancel_is_not_sent(settings, candidate, 
     outbox_dispatch(now=timezone.now() + timedelta(hours=1))
     assert {m.subject.split(":")[0] for m in mail.outbox} == {"Cancelled"}
     assert OutboxMessage.objects.filter(kind="booking_confirmation", withdrawn_at__isnull=False).count() == 2
+
+
+def test_subjects_and_text_bodies_are_plain_text(session, candidate, interviewer):
+    from interviews.notifications.outbox import message_render
+
+    interviewer.display_name = "Seán O'Brien & Co"
+    interviewer.save()
+    message = OutboxMessage.objects.get(recipient=candidate, kind="booking_confirmation")
+    email = message_render(message)
+    assert "Seán O'Brien & Co" in email.subject
+    assert "Seán O'Brien & Co" in email.body
+    assert "O&#x27;Brien &amp; Co" in email.alternatives[0][0]  # the HTML part stays escaped
+    assert email.extra_headers["Message-ID"] == f"<outbox-{message.pk}@127.0.0.1>"
+
+
+def test_the_confirmation_links_to_google_calendar_and_outlook_with_utc_times(session, candidate):
+    from urllib.parse import parse_qs, urlsplit
+
+    from interviews.notifications.outbox import message_render
+
+    email = message_render(OutboxMessage.objects.get(recipient=candidate, kind="booking_confirmation"))
+    google = re.search(r"Google Calendar: (\S+)", email.body).group(1)
+    query = parse_qs(urlsplit(google).query)
+    assert query["dates"] == [f"{session.start:%Y%m%dT%H%M%SZ}/{session.end:%Y%m%dT%H%M%SZ}"]
+    assert query["location"] == [session.video_url]
+    outlook = re.search(r"Outlook: (\S+)", email.body).group(1)
+    assert parse_qs(urlsplit(outlook).query)["startdt"] == [f"{session.start:%Y-%m-%dT%H:%M:%SZ}"]
+    assert "Google Calendar</a>" in email.alternatives[0][0]

@@ -133,6 +133,7 @@ def test_the_dashboard_shows_the_next_three_sessions_with_fixed_queries(
     for day in range(count):
         SessionFactory(candidate=candidate, slot=SlotFactory(start=timezone.now() + timedelta(days=day + 1)))
     client.force_login(candidate)
-    with django_assert_num_queries(4):  # session, user, the next three sessions, the placement
+    # session, user, the to-do list, the next three sessions, the placement
+    with django_assert_num_queries(5):
         response = client.get(reverse("home"))
     assert response.content.count(b"Interviewed by") == min(count, 3)

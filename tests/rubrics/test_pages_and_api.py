@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -51,8 +53,16 @@ class TestFormPage:
         assert evaluation.status == "draft" and evaluation.hints == 3
         assert evaluation.scores.get(dimension__key="framing").score == 2
         response = client.post(url, {"hints": "-1"}, HTTP_HX_REQUEST="true")
-        assert response.status_code == 400 and b"Not saved" in response.content
+        # A fragment htmx swaps in debug and production alike; the error goes beside the counter.
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "Not saved" in content
+        assert re.search(
+            r'<div id="errors-hints" hx-swap-oob="true">.*Counts cannot be negative', content, re.S
+        )
         assert Evaluation.objects.get().hints == 3
+        response = client.post(url, {"hints": "2"}, HTTP_HX_REQUEST="true")
+        assert '<div id="errors-hints" hx-swap-oob="true"></div>' in response.content.decode()  # cleared
 
     def test_submitting_an_incomplete_rubric_shows_inline_errors(
         self, client, past_session, interviewer, rubric
@@ -63,6 +73,12 @@ class TestFormPage:
         assert response.status_code == 400
         content = response.content.decode()
         assert f"Score “{rubric.dimensions.get(key='scale').title}” before submitting." in content
+        # A summary at the top links to each field to fix.
+        summary = content[
+            content.index('id="error-summary"') : content.index("</div>", content.index('id="error-summary"'))
+        ]
+        assert "2 things to fix" in summary
+        assert 'href="#id_score_scale_1"' in summary
         assert "What went well: write at least a sentence" in content
         assert not Evaluation.objects.filter(status="submitted").exists()
 

@@ -146,8 +146,10 @@ def test_an_interviewer_nobody_else_calibrates_leaves_the_placement_less_sure():
     se = dict(zip(obs.raters.tolist(), result.severity_se, strict=True))
     assert se[loner] > 2 * se[NEUTRAL]
     assert placements[1].level == placements[2].level == "L4"
-    assert placements[2].confidence < placements[1].confidence - 0.1
-    assert placements[2].ability_sd > placements[1].ability_sd
+    # The recommended level's weight is estimated (here a sharp reading: both stay well inside
+    # L4), so the doubt shows in the ability's spread more than in the level's probability.
+    assert placements[2].confidence < placements[1].confidence
+    assert placements[2].ability_sd > 1.3 * placements[1].ability_sd
 
 
 def test_the_weakest_dimension_is_the_one_furthest_below_the_next_bar():
@@ -188,24 +190,3 @@ def test_interrater_reliability_needs_overlap_and_is_one_when_raters_agree():
         for rec in agree
     ]  # fmt: skip
     assert interrater_alpha(observations(disagree, DIMENSIONS)) < 0
-
-
-def test_a_provisional_evaluation_carries_less_weight_than_a_confirmed_one():
-    rng = np.random.default_rng(7)
-    background = [_evaluation(rng, n, 100 + n % 12, 1 + n % 4, rng.normal(0, 1), 0.0) for n in range(60)]
-    strong = {"scores": dict.fromkeys(DIMENSIONS, 4), "interventions": 0, "recommended_level": "L5"}
-    records = [
-        *background,
-        EvaluationRecord(id=900, candidate=1, interviewer=1, **strong),
-        EvaluationRecord(id=901, candidate=2, interviewer=1, weight=0.5, **strong),
-    ]
-    placements, _, _ = _placements(records)
-    confirmed, provisional = placements[1], placements[2]
-    # The same evidence moves the estimate less, and less surely, when it is provisional.
-    assert provisional.position < confirmed.position
-    assert provisional.probabilities["L5"] < confirmed.probabilities["L5"]
-    # Confirmed (weight 1, the default), the two would be placed alike.
-    twins, _, _ = _placements(
-        [*background, *(EvaluationRecord(id=900 + c, candidate=c, interviewer=1, **strong) for c in (1, 2))]
-    )
-    assert twins[2].position == pytest.approx(twins[1].position, abs=1e-6)

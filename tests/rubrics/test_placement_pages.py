@@ -89,7 +89,8 @@ class TestFeedbackHistoryPage:
         placement = Placement.objects.get(candidate=candidate)
         assert f'Estimated level: <span class="level">{placement.get_level_display()}</span>' in page
         assert "Provisional" not in page and "What to work on" in page
-        assert page.count('r="5"></circle>') == 2  # the trend: one point per evaluation
+        # The trend, drawn wide and narrow (for phones): one point per evaluation in each.
+        assert page.count('r="5"></circle>') == 2 * 2
         assert page.count('<svg class="sparkline"') == rubric.dimensions.count()  # each dimension's scores
         assert "Estimate after each evaluation" in page  # the table beside the chart
         listed = page[page.index("Evaluations received") :]  # newest first, each linking to its session
