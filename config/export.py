@@ -123,6 +123,8 @@ def member_export(*, user: User) -> dict:
         else None,
         "messages": [
             _row(m, ("kind", "session_id", "due_at", "sent_at", "withdrawn_at"))
-            for m in OutboxMessage.objects.filter(recipient=user).order_by("-due_at")
+            for m in OutboxMessage.objects.filter(
+                Q(recipient=user) | Q(to_email__iexact=user.email)
+            ).order_by("-due_at")
         ],
     }

@@ -6,6 +6,8 @@ every message addressed to them. Kept: past sessions (the other person's history
 in them, the placement model's evidence), now showing "a former member".
 """
 
+from django.db.models import Q
+
 from accounts.models import User
 from interviews.matching.models import MatchRequest
 from interviews.notifications.models import OutboxMessage
@@ -17,5 +19,6 @@ def member_erase(user: User) -> None:
     AvailabilityWindow.objects.filter(interviewer=user).delete()
     BlockedDate.objects.filter(interviewer=user).delete()
     MatchRequest.objects.filter(candidate=user).delete()
-    OutboxMessage.objects.filter(recipient=user).delete()
+    # Account e-mails (sign-in codes, confirmations) may name only the address.
+    OutboxMessage.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email)).delete()
     hooks.member_erased(user)

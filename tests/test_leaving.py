@@ -116,6 +116,10 @@ def test_the_export_needs_a_login(client, api_client):
 
 def test_deleting_erases_the_person_and_cancels_upcoming_sessions_with_notices(client, world):
     nora = world["nora"]
+    now = timezone.now()
+    OutboxMessage.objects.create(
+        to_email="Nora@example.com", kind="account_email", payload={}, due_at=now, next_attempt_at=now
+    )
     client.force_login(nora)
     response = client.post(reverse("account-delete"), {"password": "correct-horse-battery-9"})
     assert response.status_code == 302
@@ -132,6 +136,7 @@ def test_deleting_erases_the_person_and_cancels_upcoming_sessions_with_notices(c
     assert not AvailabilityWindow.objects.filter(interviewer=gone).exists()
     assert not gone.match_requests.exists()
     assert not OutboxMessage.objects.filter(recipient=gone).exists()
+    assert not OutboxMessage.objects.filter(to_email__iexact="nora@example.com").exists()
     for session in world["upcoming"]:
         session.refresh_from_db()
         assert session.status == "cancelled"
