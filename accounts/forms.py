@@ -56,6 +56,19 @@ class SignupForm(AllauthSignupForm):
     hashing the password anyway makes that answer take as long as a real sign-up, so the time it
     takes does not tell whether the address is known."""
 
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=80,
+        required=False,
+        help_text="As the people you interview with will see it. You can change it later.",
+    )
+    field_order = ["display_name", "email", "password1"]
+
+    def custom_signup(self, request, user) -> None:
+        if self.cleaned_data.get("display_name"):
+            user.display_name = self.cleaned_data["display_name"].strip()
+            user.save(update_fields=["display_name"])
+
     def try_save(self, request):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1"))

@@ -2,6 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \
         .venv/bin/python bench/outbox_drain.py
+    # the same under repeated SIGKILL of the worker (a new one started each time):
+    ... bench/outbox_drain.py --messages 800 --kills 4
 
 Writes 10,000 due booking confirmations (5,000 sessions, two people each) into a throw-away
 PostgreSQL database, starts an aiosmtpd server in this process and one worker
@@ -26,13 +28,23 @@ from _django import ROOT, bench_database
 
 
 class CountingSink:
+    """Counts what the server accepted, and each message's Message-ID (a copy sent again after a
+    crash carries the same one)."""
+
     def __init__(self):
         self.count = 0
+        self.ids: list[str] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
+        message_id = next(
+            (line.split(":", 1)[1].strip() for line in envelope.content.decode(errors="replace").splitlines()
+             if line.lower().startswith("message-id:")),
+            "",
+        )  # fmt: skip
         with self.lock:
             self.count += 1
+            self.ids.append(message_id)
         return "250 OK"
 
 
@@ -40,8 +52,8 @@ def seed(messages: int) -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from interviews.notifications.kinds import MessageKind
     from interviews.notifications.models import OutboxMessage
+    from interviews.sessions.messages import BOOKING_CONFIRMATION
     from interviews.sessions.models import Question, Session
 
     people = User.objects.bulk_create(
@@ -67,7 +79,7 @@ def seed(messages: int) -> None:
     OutboxMessage.objects.bulk_create(
         OutboxMessage(
             recipient_id=person_id,
-            kind=MessageKind.BOOKING_CONFIRMATION,
+            kind=BOOKING_CONFIRMATION,
             session=session,
             due_at=now,
             next_attempt_at=now,
@@ -90,6 +102,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument(
+        "--kills", type=int, default=0, help="SIGKILL the worker this many times mid-drain, restarting it"
+    )
     args = parser.parse_args()
     from aiosmtpd.controller import Controller
 
@@ -116,27 +131,41 @@ def main() -> None:
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         log = tempfile.NamedTemporaryFile("w", suffix=".log", delete=False)  # noqa: SIM115
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        try:
-            time.sleep(3)  # let the worker connect before the clock starts
-            from interviews.notifications.tasks import dispatch_outbox
 
+        def start_worker() -> subprocess.Popen:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+                 "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+            time.sleep(3)  # let the worker connect
+            return process
+
+        from interviews.notifications.models import OutboxMessage
+        from interviews.notifications.tasks import dispatch_outbox
+
+        worker = start_worker()
+        try:
             started = time.perf_counter()
             dispatch_outbox.delay()
-            while sink.count < args.messages:
+            for _ in range(args.kills):  # kill mid-drain, at a moment the worker is sending
+                target = sink.count + max(1, args.messages // (args.kills + 2))
+                while sink.count < target and time.perf_counter() - started < 600:
+                    time.sleep(0.01)
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=30)
+                worker = start_worker()
+                dispatch_outbox.delay()  # stands in for the beat's next run
+            while OutboxMessage.objects.filter(sent_at__isnull=True).exists():
                 if worker.poll() is not None or time.perf_counter() - started > 900:
                     raise SystemExit(f"worker stopped or timed out; see {log.name}")
                 time.sleep(0.05)
             elapsed = time.perf_counter() - started
             peak = peak_rss_mib(worker.pid)
+            time.sleep(2)  # nothing more may arrive
         finally:
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(timeout=30)
-        from interviews.notifications.models import OutboxMessage
 
         unsent = OutboxMessage.objects.filter(sent_at__isnull=True).count()
     controller.stop()
@@ -144,7 +173,11 @@ def main() -> None:
         json.dumps(
             {
                 "messages": args.messages,
+                "worker_kills": args.kills,
                 "delivered": sink.count,
+                "distinct_message_ids": len(set(sink.ids)),
+                "duplicates": sink.count - len(set(sink.ids)),
+                "lost": args.messages - len(set(sink.ids)),
                 "unsent_rows_after": unsent,
                 "seconds": round(elapsed, 1),
                 "messages_per_second": round(args.messages / elapsed, 1),

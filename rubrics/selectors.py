@@ -251,10 +251,16 @@ def work_on(rows: list[dict], limit: int = 3) -> list[dict]:
 
 
 def placement_summary(
-    candidate: User, *, sessions: dict[int, tuple[int, datetime]], dimensions: list[Dimension] | None = None
+    candidate: User,
+    *,
+    sessions: dict[int, tuple[int, datetime]],
+    dimensions: list[Dimension] | None = None,
+    received: int | None = None,
 ) -> dict:
-    """The candidate's placement as the feedback page and the API show it. `sessions` maps each
-    evaluation they received to (session id, start); `dimensions` default to the current rubric's.
+    """The candidate's placement as the feedback page and the API show it. `sessions` maps the
+    evaluations they received (all, or the latest the page draws) to (session id, start);
+    `received` counts them all when `sessions` holds only some; `dimensions` default to the
+    current rubric's.
 
     `status` is none (no evaluation yet), pending (not fitted yet) or ready, with the rest.
     """
@@ -280,7 +286,7 @@ def placement_summary(
         "probabilities": placement.probabilities,
         "provisional": placement.provisional,
         "evaluations": placement.evaluations,
-        "up_to_date": placement.evaluations >= len(sessions),
+        "up_to_date": placement.evaluations >= (len(sessions) if received is None else received),
         "fitted_at": placement.fit.fitted_at,
         "standing": rows,
         "work_on": work_on(rows),

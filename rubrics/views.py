@@ -112,9 +112,12 @@ def rate_interviewer(request, pk: int):
 
 @login_required
 def feedback_history(request):
-    """The candidate's placement, its trend, each dimension over sessions, and every evaluation."""
-    evaluations = list(evaluations_received(request.user))
-    context = {"evaluations": evaluations, "placement": None}
+    """The candidate's placement, its trend and each dimension over their latest sessions, and their
+    latest evaluations: a long history costs no more than RECENT evaluations' work."""
+    received = evaluations_received(request.user)
+    evaluations = list(received[:RECENT])
+    total = received.count() if len(evaluations) == RECENT else len(evaluations)
+    context = {"evaluations": evaluations, "placement": None, "earlier": total - len(evaluations)}
     if not evaluations:
         return render(request, "rubrics/feedback_history.html", context)
 
@@ -126,6 +129,7 @@ def feedback_history(request):
         request.user,
         sessions={e.pk: (e.session_id, e.session.start) for e in evaluations},
         dimensions=dimensions,
+        received=total,
     )
     standing_by_key = {}
     if summary["status"] == "ready":
@@ -160,6 +164,7 @@ def feedback_history(request):
 
 
 QUESTIONS_PER_PAGE = 20
+RECENT = 12  # evaluations the feedback page draws and lists
 CALIBRATION_PER_PAGE = 50
 
 

@@ -190,8 +190,7 @@ class SessionsView(ListAPIView):
     serializer_class = SessionSerializer
 
     def get_queryset(self):
-        upcoming, past = sessions_for_user(user=self.request.user)
-        return upcoming + past
+        return sessions_for_user(user=self.request.user)
 
     @extend_schema(request=BookSerializer, responses={201: SessionSerializer})
     def post(self, request):

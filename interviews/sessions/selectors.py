@@ -4,7 +4,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -170,18 +170,23 @@ def sessions_upcoming(*, user: User, limit: int, now: datetime | None = None) ->
     )
 
 
-def sessions_for_user(*, user: User, now: datetime | None = None) -> tuple[list[Session], list[Session]]:
-    """(upcoming, past and cancelled) sessions the user takes part in, in either role."""
+def sessions_for_user(*, user: User, now: datetime | None = None) -> QuerySet[Session]:
+    """Every session the user takes part in, in either role, as one ordered query the pages and the
+    API slice in the database: upcoming ones first, soonest first (`upcoming` is set on each), then
+    the past and cancelled ones, latest first."""
     now = now or timezone.now()
-    sessions = list(
+    upcoming = Q(status=SessionStatus.SCHEDULED, end__gt=now)
+    return (
         Session.objects.filter(Q(candidate=user) | Q(interviewer=user))
         .select_related("candidate", "interviewer", "question")
-        .order_by("start")
+        .annotate(upcoming=ExpressionWrapper(upcoming, output_field=BooleanField()))
+        .order_by(
+            F("upcoming").desc(),
+            Case(When(upcoming, then=F("start"))).asc(nulls_last=True),
+            F("start").desc(),
+            "pk",
+        )
     )
-    upcoming = [s for s in sessions if s.end > now and s.status == SessionStatus.SCHEDULED]
-    upcoming_ids = {s.pk for s in upcoming}
-    past = [s for s in reversed(sessions) if s.pk not in upcoming_ids]
-    return upcoming, past
 
 
 def sessions_for_feed(*, user: User, since: datetime) -> QuerySet[Session]:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -73,8 +74,21 @@ def book(request):
 
 @login_required
 def my_sessions(request):
-    upcoming, past = sessions_for_user(user=request.user)
-    return render(request, "interviews/my_sessions.html", {"upcoming": upcoming, "past": past})
+    """Upcoming sessions, then past and cancelled ones, a page at a time (a long history stays one
+    page's work)."""
+    page = Paginator(sessions_for_user(user=request.user), SESSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    sessions = list(page.object_list)
+    return render(
+        request,
+        "interviews/my_sessions.html",
+        {
+            "page": page,
+            "upcoming": [s for s in sessions if s.upcoming],
+            "past": [s for s in sessions if not s.upcoming],
+        },
+    )
 
 
 @login_required
@@ -160,6 +174,7 @@ def session_reschedule(request, pk: int):
 
 
 FEED_PAST_DAYS = 30
+SESSIONS_PER_PAGE = 20
 
 
 def calendar_feed_view(request, token: str):

@@ -170,3 +170,14 @@ def test_signup_hashes_the_password_whether_or_not_the_address_is_known(
     assert User.objects.filter(email=email).count() == 1
     outbox_dispatch()
     assert len(mailoutbox) == 1
+
+
+def test_the_name_given_at_signup_is_carried_into_onboarding(client, mailoutbox):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert '<label for="id_display_name">Your name</label>' in page  # words as a person writes them
+    assert "Email:" not in page
+    client.post(
+        reverse("account_signup"),
+        {"display_name": "Nora New", "email": "nora@example.com", "password1": "a-Long-passphrase-42"},
+    )
+    assert User.objects.get(email="nora@example.com").display_name == "Nora New"

@@ -11,7 +11,7 @@ def test_a_new_member_signs_up_verifies_and_onboards(page, live_server, mailoutb
     page.get_by_role("link", name="Create a free account").click()
     page.get_by_label("Email").fill("nina@example.com")
     page.get_by_label("Password").fill("a-Long-passphrase-42")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
 
     outbox_dispatch()  # the e-mail waits in the outbox; no worker runs in this test

@@ -42,9 +42,27 @@ def test_my_sessions_page_needs_the_same_queries_whatever_the_session_count(
     for day in range(count):
         SessionFactory(candidate=candidate, slot=SlotFactory(start=timezone.now() + timedelta(days=day + 1)))
     client.force_login(candidate)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # session, user, the count, one page of sessions
         response = client.get(reverse("my-sessions"))
     assert response.content.count(b"Interviewed by") == count
+
+
+@pytest.mark.parametrize("history", [30, 300])
+def test_my_sessions_shows_one_page_whatever_the_history(
+    client, candidate, history, django_assert_num_queries
+):
+    """A member with 300 past sessions gets as many rows, and queries, as one with 30."""
+    past = timezone.now() - timedelta(days=400)
+    slots = [SlotFactory(start=past + timedelta(hours=n)) for n in range(history)]
+    for slot in slots:
+        SessionFactory(candidate=candidate, slot=slot, status="completed")
+    SessionFactory(candidate=candidate, slot=SlotFactory(start=timezone.now() + timedelta(days=2)))
+    client.force_login(candidate)
+    with django_assert_num_queries(4):
+        page = client.get(reverse("my-sessions")).content.decode()
+    assert page.count("Interviewed by") == 20
+    assert page.index("Upcoming") < page.index("Past and cancelled")  # the coming one first
+    assert f"Page 1 of {(history + 1 + 19) // 20}" in page
 
 
 def test_find_a_slot_shows_an_empty_state_and_validates_dates(client, candidate):

@@ -227,9 +227,26 @@ def test_api_sessions_list_has_a_fixed_query_count(api_client, candidate, django
     for day in range(1, 8):
         SessionFactory(candidate=candidate, slot=SlotFactory(start=timezone.now() + timedelta(days=day)))
     api_client.force_authenticate(candidate)
-    with django_assert_num_queries(1):  # sessions joined with both people and the question
+    # the count, then one page of sessions joined with both people and the question
+    with django_assert_num_queries(2):
         response = api_client.get(reverse("api-sessions"))
-    assert response.json()["count"] == 7 and len(response.json()["results"]) == 7
+    assert response.json()["count"] == 7
+    assert len(response.json()["results"]) == 7
+
+
+def test_api_sessions_come_upcoming_first_soonest_first_then_the_latest_past(api_client, candidate):
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    later = SessionFactory(candidate=candidate, slot=SlotFactory(start=now + timedelta(days=5)))
+    sooner = SessionFactory(candidate=candidate, slot=SlotFactory(start=now + timedelta(days=2)))
+    old = SessionFactory(
+        candidate=candidate, slot=SlotFactory(start=now - timedelta(days=9)), status="completed"
+    )
+    recent = SessionFactory(
+        candidate=candidate, slot=SlotFactory(start=now - timedelta(days=1)), status="completed"
+    )
+    api_client.force_authenticate(candidate)
+    ids = [s["id"] for s in api_client.get(reverse("api-sessions")).json()["results"]]
+    assert ids == [sooner.pk, later.pk, recent.pk, old.pk]
 
 
 def test_api_slots_lists_fitting_slots_and_validates_the_query(api_client, candidate, slot):

@@ -123,6 +123,20 @@ class TestFeedbackHistoryPage:
         with django_assert_num_queries(7):
             assert client.get(reverse("feedback-history")).status_code == 200
 
+    def test_a_long_history_costs_one_page_of_work(
+        self, client, candidate, interviewer, rubric, django_assert_max_num_queries
+    ):
+        for n in range(15):
+            _evaluate(candidate, interviewer, rubric, days_ago=3 + 2 * n, score=2 + n % 3, level="L4")
+        placement_refit()
+        client.force_login(candidate)
+        # the seven above, and a count of all the evaluations once the latest twelve fill the page
+        with django_assert_max_num_queries(8):
+            page = client.get(reverse("feedback-history")).content.decode()
+        assert page.count("Read feedback") == 12
+        assert "And 3 earlier evaluations" in page
+        assert "from 15 evaluations" in page  # the estimate still rests on them all
+
     def test_a_member_sees_only_their_own_feedback(self, client, candidate, interviewer, outsider, rubric):
         mine = _evaluate(candidate, interviewer, rubric, days_ago=4, score=2, level="L3")
         theirs = _evaluate(outsider, interviewer, rubric, days_ago=5, score=4, level="L5")
