@@ -8,6 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.credits import credits_grant_starter
 from accounts.hooks import hooks
 from accounts.services import token_revoke
 
@@ -27,6 +28,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """A new password (changed or reset) also ends the old API token."""
         super().set_password(user, password)
         token_revoke(user=user)
+
+    def save_user(self, request, user, form, commit=True):
+        """A new member starts with credits for two sessions."""
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            credits_grant_starter(user=user)
+        return user
 
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's messages are text: every one also gets an HTML part in PeerLoop's look."""

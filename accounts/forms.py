@@ -3,7 +3,7 @@ from django import forms
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import User, time_zone_names
-from accounts.services import PROFILE_FIELDS
+from accounts.services import NOTIFICATION_PREFERENCES, PROFILE_FIELDS
 
 ALWAYS_REQUIRED = ("display_name", "time_zone", "current_level", "target_level", "target_company_type")
 
@@ -41,6 +41,14 @@ class ProfileForm(forms.ModelForm):
         for name in ALWAYS_REQUIRED:
             self.fields[name].required = True
         self.fields["sessions_per_week"].validators = []  # the model's validators give the messages once
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    """Which reminders the member gets (confirmations and cancellations always go)."""
+
+    class Meta:
+        model = User
+        fields = NOTIFICATION_PREFERENCES
 
 
 class SignupForm(AllauthSignupForm):

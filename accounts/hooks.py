@@ -20,6 +20,17 @@ class AccountHooks(Hooks):
         a change of zone or of interviewer opt-in with the member's slots)."""
 
     @staticmethod
+    def interviewer_vetted(user) -> None:
+        """Called in the transaction that vets an interviewer (rubrics confirms their provisional
+        evaluations)."""
+
+    @staticmethod
+    def member_erased(user) -> None:
+        """Called in the transaction that erases a leaving member's personal data, after their
+        upcoming sessions were cancelled: the layers above delete what is theirs alone
+        (availability, match requests, messages, their own placement)."""
+
+    @staticmethod
     def email_send(email) -> None:
         """Send a rendered account e-mail (interviews puts it in the outbox instead)."""
         email.send()

@@ -97,10 +97,32 @@ class User(AbstractBaseUser, PermissionsMixin):
         ],
     )
     bio = models.TextField(max_length=600, blank=True)
+    # Vetting: an interviewer is "new" until staff vet them (their evaluations are provisional
+    # meanwhile); L5+ needs staff approval, and a claim of it waits in level_claim, interviewing
+    # at L4 until approved.
+    interviewer_vetted_at = models.DateTimeField("vetted as an interviewer", null=True, blank=True)
+    senior_approved_at = models.DateTimeField("approved to interview at L5+", null=True, blank=True)
+    level_claim = models.CharField(
+        "level claimed, awaiting approval", max_length=2, choices=Level.choices, blank=True
+    )
 
     onboarded_at = models.DateTimeField(null=True, blank=True)
     # The secret in this member's calendar feed URL; regenerating it kills the old URL.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # The sum of this member's CreditEntry rows, kept with them in one transaction under this
+    # row's lock (accounts.credits); the ledger is the truth, this column makes reading it cheap
+    # and lets the database refuse a negative balance.
+    credit_balance = models.IntegerField(default=0, editable=False)
+    # Which reminders the member gets (the outbox skips a reminder whose preference is off when it
+    # writes it); confirmations, reschedules and cancellations always go.
+    remind_24h = models.BooleanField("reminder 24 hours before a session", default=True)
+    remind_1h = models.BooleanField("reminder 1 hour before a session", default=True)
+    remind_rubric = models.BooleanField("reminder when a rubric of mine is overdue", default=True)
+    # Set when the member left: their personal data is erased, the row stays for the sessions and
+    # evaluations others rely on (accounts.services.member_delete).
+    left_at = models.DateTimeField(null=True, blank=True)
+    # Repeated no-shows pause booking until then (set when the no-show is reported).
+    booking_paused_until = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -119,6 +141,9 @@ class User(AbstractBaseUser, PermissionsMixin):
                 ),
                 name="interviewer_profile_complete",
             ),
+            models.CheckConstraint(
+                condition=models.Q(credit_balance__gte=0), name="credit_balance_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +156,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def booking_paused(self, now=None) -> bool:
+        return self.booking_paused_until is not None and self.booking_paused_until > (now or timezone.now())
+
+    @property
+    def is_new_interviewer(self) -> bool:
+        return self.is_interviewer and self.interviewer_vetted_at is None
 
     @property
     def is_onboarded(self) -> bool:
@@ -156,3 +188,49 @@ class User(AbstractBaseUser, PermissionsMixin):
         errors = {field: message for field, message in required.items() if getattr(self, field) in ("", None)}
         if errors:
             raise ValidationError(errors)
+
+
+class CreditCause(models.TextChoices):
+    STARTER = "starter", "Welcome credits"
+    BOOKING = "booking", "Booked a session"
+    REFUND = "refund", "Refund"
+    FORFEIT = "forfeit", "Forfeited"
+    EARNED = "earned", "Interviewed someone"
+    GRANT = "grant", "Granted by staff"
+
+
+class CreditEntry(models.Model):
+    """One change of a member's credits, with its cause: the ledger is the only truth about credits.
+
+    `balance_after` is the member's balance once this row counted (rows are written under the
+    member's row lock, so they chain); the database refuses a row that would take it below zero.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="credit_entries")
+    amount = models.IntegerField()
+    balance_after = models.IntegerField()
+    cause = models.CharField(max_length=10, choices=CreditCause.choices)
+    # The session this is about (interviews sit above accounts: an id, not a foreign key).
+    session_id = models.BigIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name_plural = "credit entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(balance_after__gte=0), name="credit_entry_balance_not_negative"
+            ),
+            # A session charges, refunds, forfeits and pays out at most once each.
+            models.UniqueConstraint(
+                fields=["user", "session_id", "cause"],
+                condition=models.Q(session_id__isnull=False),
+                name="one_credit_entry_per_session_cause",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.amount:+d} ({self.get_cause_display()})"

@@ -11,11 +11,15 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.errors import Conflict
+from config.export import member_export
 from config.parsers import PayloadTooLarge
 
 logger = logging.getLogger(__name__)
@@ -28,6 +32,16 @@ def _validation_errors(exc: DjangoValidationError) -> dict:
             for field, messages in exc.message_dict.items()
         }
     return {"non_field_errors": exc.messages}
+
+
+class MyExportView(APIView):
+    """Everything PeerLoop holds about you (profile, credits, availability, sessions in your role,
+    match requests, evaluations received, ratings, placement, messages), as JSON. Other people
+    appear only as their role."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(member_export(user=request.user))
 
 
 def exception_handler(exc, context):

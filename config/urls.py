@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import api as accounts_api
 from accounts import views as accounts_views
+from config import api as config_api
 from config import views
 from interviews.matching import api as matching_api
 from interviews.scheduling import api as scheduling_api
@@ -21,6 +22,10 @@ admin.site.site_header = "PeerLoop administration"
 api_v1 = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("me/credits/", accounts_api.MyCreditsView.as_view(), name="api-my-credits"),
+    path("me/notifications/", accounts_api.MyNotificationsView.as_view(), name="api-my-notifications"),
+    path("me/export/", config_api.MyExportView.as_view(), name="api-my-export"),
+    path("me/delete/", accounts_api.MyAccountDeleteView.as_view(), name="api-my-delete"),
     path("me/placement/", rubrics_api.MyPlacementView.as_view(), name="api-my-placement"),
     path("me/evaluations/", rubrics_api.MyEvaluationsView.as_view(), name="api-my-evaluations"),
     path("availability/", scheduling_api.AvailabilityView.as_view(), name="api-availability"),
@@ -59,6 +64,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("profile/export/", views.profile_export, name="profile-export"),
     path("", include("accounts.urls")),
     path("", include("interviews.urls")),
     path("", include("rubrics.urls")),

@@ -1,11 +1,13 @@
 import logging
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
+from config.export import member_export
 from interviews.notifications.selectors import outbox_health
 from interviews.sessions.selectors import sessions_upcoming
 from rubrics.models import PlacementFit
@@ -76,3 +78,12 @@ def server_error(request):
             {"detail": "Something went wrong on our side. It has been logged; please try again."}, status=500
         )
     return render(request, "500.html", status=500)
+
+
+@login_required
+@never_cache
+def profile_export(request):
+    """Everything PeerLoop holds about the member, as a JSON download."""
+    response = JsonResponse(member_export(user=request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="peerloop-export.json"'
+    return response

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from rubrics.models import Dimension, Evaluation, InterviewerRating, Rubric
-from rubrics.services import rubric_new_version
+from rubrics.services import evaluations_confirm, rubric_new_version
 
 
 class DimensionInline(admin.StackedInline):
@@ -66,9 +66,17 @@ class EvaluationAdmin(admin.ModelAdmin):
         "recommended_level",
         "verdict",
         "submitted_at",
+        "provisional",
         "rubric",
     )
-    list_filter = ("status", "recommended_level", "verdict", "rubric")
+    list_filter = ("status", "provisional", "recommended_level", "verdict", "rubric")
+    actions = ("confirm",)
+
+    @admin.action(description="Confirm the selected provisional evaluations")
+    def confirm(self, request, queryset):
+        count = evaluations_confirm(evaluations=list(queryset))
+        self.message_user(request, f"{count} evaluation{'s' if count != 1 else ''} confirmed.")
+
     list_select_related = ("session", "interviewer", "rubric")
     raw_id_fields = ("session", "interviewer")
 

@@ -67,7 +67,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         fields = (
             "id", "session", "status", "rubric", "scores", "hints", "guidance", "clarifications",
             "recommended_level", "verdict", "strengths", "improvements",
-            "created_at", "updated_at", "submitted_at",
+            "created_at", "updated_at", "submitted_at", "provisional",
         )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ class RubricsConfig(AppConfig):
         # Sessions sit below rubrics and never import them: rubrics supplies what they need to
         # know (ratings for ranking, whether a session was evaluated, the rubric's panel on the
         # session page) and asks for the rubric when sessions complete.
+        from accounts.hooks import hooks as account_hooks
         from interviews.sessions.hooks import hooks
         from rubrics import tasks  # noqa: F401  (registers the refit task with Celery)
         from rubrics.messages import outbox_rubrics_requested
@@ -17,10 +18,14 @@ class RubricsConfig(AppConfig):
             interviewer_reputation,
             session_rubric_context,
         )
+        from rubrics.services import interviewer_vetted, placement_erase
 
         hooks.install(
             reputation=interviewer_reputation,
             is_evaluated=evaluation_submitted_exists,
             sessions_completed=outbox_rubrics_requested,
             page_context=session_rubric_context,
+            member_erased=placement_erase,
         )
+        # Vetting an interviewer confirms their provisional evaluations.
+        account_hooks.install(interviewer_vetted=interviewer_vetted)

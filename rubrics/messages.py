@@ -39,6 +39,7 @@ RUBRIC_OVERDUE = kind_register(
         "Rubric overdue (interviewer)",
         still_owed=_rubric_still_owed,
         context=_rubric_context,
+        preference="remind_rubric",
     )
 )
 FEEDBACK_READY = kind_register(

@@ -108,6 +108,9 @@ class Evaluation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Submitted by an interviewer staff had not vetted yet: shown as provisional until staff
+    # confirm it (or vet the interviewer).
+    provisional = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

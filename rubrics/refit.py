@@ -9,9 +9,13 @@ from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 
+from accounts.models import Level, User
+from accounts.services import interviewer_approve
 from rubrics import estimator as model
 from rubrics.models import (
+    NEEDS_CALIBRATION_POINTS,
     DimensionScore,
     Evaluation,
     EvaluationStatus,
@@ -77,6 +81,7 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
         )
         _store_placements(fitted, placements)
         _store_severities(fitted, obs, result)
+        _vet_calibrated(obs, result)
         fitted.seconds = round(time.perf_counter() - started, 3)
         fitted.save(update_fields=["seconds"])
         # Earlier fits nothing points at any more, past the audit window, go.
@@ -120,6 +125,9 @@ def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[st
 
 
 def _store_placements(fitted: PlacementFit, placements: list[model.LevelEstimate]) -> None:
+    # Members who left keep no level estimate; their evaluations still inform everyone else's.
+    left = set(User.objects.filter(left_at__isnull=False).values_list("pk", flat=True))
+    placements = [p for p in placements if p.candidate not in left]
     Placement.objects.bulk_create(
         [
             Placement(
@@ -157,6 +165,46 @@ def _store_placements(fitted: PlacementFit, placements: list[model.LevelEstimate
         ],  # fmt: skip
         batch_size=500,
     )
+
+
+# A calibration record: this many evaluations of candidates whom other interviewers scored too,
+# and a severity within NEEDS_CALIBRATION_POINTS of the average.
+CALIBRATION_OVERLAP = 3
+
+
+def calibrated_raters(obs: model.Observations, result: model.Fit) -> set[int]:
+    """Interviewer ids the fit shows calibrated: enough overlap with other raters, severity within
+    bounds."""
+    raters_of = {}
+    for candidate, rater in zip(
+        obs.evaluation_candidate.tolist(), obs.evaluation_rater.tolist(), strict=True
+    ):
+        raters_of.setdefault(candidate, set()).add(rater)
+    overlap = np.zeros(len(obs.raters), dtype=int)
+    for candidate, rater in zip(
+        obs.evaluation_candidate.tolist(), obs.evaluation_rater.tolist(), strict=True
+    ):
+        if len(raters_of[candidate]) > 1:
+            overlap[rater] += 1
+    points = model.severity_in_points(result)
+    return {
+        int(rater)
+        for n, rater in enumerate(obs.raters)
+        if overlap[n] >= CALIBRATION_OVERLAP and abs(float(points[n])) < NEEDS_CALIBRATION_POINTS
+    }
+
+
+def _vet_calibrated(obs: model.Observations, result: model.Fit) -> None:
+    """New interviewers with a calibration record are vetted (their evaluations stop being
+    provisional), and a pending L5+ claim of theirs is approved: the calibration record stands in
+    for staff approval."""
+    waiting = User.objects.filter(
+        Q(interviewer_vetted_at__isnull=True) | ~Q(level_claim=""),
+        pk__in=calibrated_raters(obs, result),
+        is_interviewer=True,
+    )
+    for user in waiting:
+        interviewer_approve(user=user, senior=user.level_claim == Level.L5)
 
 
 def _store_severities(fitted: PlacementFit, obs: model.Observations, result: model.Fit) -> None:

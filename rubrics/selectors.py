@@ -177,6 +177,25 @@ def calibration_overview() -> tuple[PlacementFit | None, QuerySet[InterviewerSev
     return fitted, severities
 
 
+def vetting_queue(limit: int = 100) -> list[User]:
+    """Interviewers waiting for staff, oldest first: new (not vetted yet) or claiming L5+; each
+    with `provisional`, how many of their evaluations are provisional."""
+    waiting = list(
+        User.objects.filter(is_interviewer=True, is_active=True)
+        .filter(Q(interviewer_vetted_at__isnull=True) | ~Q(level_claim=""))
+        .order_by("date_joined")[:limit]
+    )
+    counts = dict(
+        Evaluation.objects.filter(interviewer__in=waiting, provisional=True)
+        .order_by()
+        .values_list("interviewer_id")
+        .annotate(count=Count("pk"))
+    )
+    for user in waiting:
+        user.provisional = counts.get(user.pk, 0)
+    return waiting
+
+
 MEETS, CLOSE = 0.7, 0.3  # the chance a dimension meets the bar, for "meets" and "close"
 
 

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
+from accounts.credits import credit_post, earning_for
 from accounts.errors import Conflict
-from accounts.models import Level, User
+from accounts.models import CreditCause, Level, User
 from accounts.queue import enqueue_on_commit
 from interviews.sessions.models import Session, SessionStatus
 from rubrics.messages import outbox_evaluation_submitted
@@ -20,6 +21,7 @@ from rubrics.models import (
     Evaluation,
     EvaluationStatus,
     InterviewerRating,
+    Placement,
     Rubric,
     Verdict,
 )
@@ -53,10 +55,12 @@ def evaluation_save(
 
     A draft may be partial, but every value given must be valid: scores 1 to 4, counts not
     negative. Submitting needs every dimension scored, a recommended level, a verdict, and
-    strengths and improvements of at least a sentence each. One evaluation per session, by its
+    strengths and improvements of at least a sentence each. An evaluation by an interviewer staff
+    have not vetted yet is marked provisional. One evaluation per session, by its
     interviewer, tied to the rubric version current when it was started; once submitted it
-    no longer changes, the candidate is told, and rubric reminders are withdrawn. Nothing is
-    written when a rule fails.
+    no longer changes, the candidate is told, rubric reminders are withdrawn, and the interviewer
+    earns credits (more when their level is above the candidate's target). Nothing is written
+    when a rule fails.
     """
     now = now or timezone.now()
     session = session_for_evaluation(interviewer, session.pk)
@@ -79,9 +83,19 @@ def evaluation_save(
             if submit:
                 evaluation.status = EvaluationStatus.SUBMITTED
                 evaluation.submitted_at = now
+                evaluation.provisional = interviewer.interviewer_vetted_at is None
             evaluation.save()
             if submit:
                 outbox_evaluation_submitted(session=session, now=now)
+                credit_post(
+                    user=interviewer,
+                    amount=earning_for(
+                        interviewer_level=interviewer.interviewer_level, target_level=session.target_level
+                    ),
+                    cause=CreditCause.EARNED,
+                    session_id=session.pk,
+                    note="Rubric submitted",  # no names: the ledger is exported and kept per member
+                )
                 enqueue_on_commit("rubrics.tasks.refit_placement")
             for score in scores.values():
                 score.evaluation = evaluation
@@ -196,3 +210,23 @@ def rubric_new_version(*, rubric: Rubric) -> Rubric:
         for d in rubric.dimensions.all()
     )
     return copy
+
+
+def evaluations_confirm(*, evaluations=None, interviewer: User | None = None) -> int:
+    """Staff confirm provisional evaluations: these, or all of a vetted interviewer's."""
+    queryset = Evaluation.objects.filter(provisional=True)
+    if interviewer is not None:
+        queryset = queryset.filter(interviewer=interviewer)
+    if evaluations is not None:
+        queryset = queryset.filter(pk__in=[e.pk for e in evaluations])
+    return queryset.update(provisional=False)
+
+
+def interviewer_vetted(user: User) -> None:
+    evaluations_confirm(interviewer=user)
+
+
+def placement_erase(user: User) -> None:
+    """A member left: their own level estimate goes (the evaluations stay: others' severities and
+    the fit rest on them)."""
+    Placement.objects.filter(candidate=user).delete()

@@ -22,6 +22,7 @@ from rubrics.selectors import (
     rubric_current,
     session_for_evaluation,
     session_for_rating,
+    vetting_queue,
 )
 from rubrics.services import evaluation_check_open, evaluation_save, rating_submit
 
@@ -193,5 +194,6 @@ def staff_calibration(request):
             "rows": rows,
             "page": page,
             "flagged": severities.filter(needs_attention=True).count(),
+            "queue": vetting_queue(),
         },
     )

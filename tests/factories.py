@@ -4,7 +4,8 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.models import CompanyExperience, CompanyType, Level, User
+from accounts.credits import credit_post, credits_grant_starter
+from accounts.models import CompanyExperience, CompanyType, CreditCause, Level, User
 from interviews.sessions.models import Question
 
 PASSWORD = "correct-horse-battery-9"
@@ -32,6 +33,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
+    @factory.post_generation
+    def credits(self, create, extracted, **kwargs):
+        """Like signing up: the starter credits (`credits=False` for none, `credits=N` for N)."""
+        if not create or extracted is False:
+            return
+        if isinstance(extracted, int) and not isinstance(extracted, bool):
+            credit_post(user=self, amount=extracted, cause=CreditCause.STARTER)
+        else:
+            credits_grant_starter(user=self)
+
 
 class InterviewerFactory(UserFactory):
     current_level = Level.L5
@@ -40,6 +51,9 @@ class InterviewerFactory(UserFactory):
     interviewer_level = Level.L5
     company_experience = CompanyExperience.BOTH
     sessions_per_week = 5
+    # An established interviewer: vetted, and approved for L5+.
+    interviewer_vetted_at = factory.LazyFunction(timezone.now)
+    senior_approved_at = factory.LazyFunction(timezone.now)
 
 
 class SlotFactory(factory.django.DjangoModelFactory):

@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from accounts.credits import credits_grant_starter
 from accounts.models import CompanyExperience, CompanyType, Level, User
 
 DEMO_PASSWORD = "peerloop-demo"
@@ -76,11 +77,16 @@ def seed_users() -> dict[str, User]:
         for key, value in fields.items():
             setattr(user, key, value)
         user.onboarded_at = user.onboarded_at or timezone.now()
+        if user.is_interviewer:  # the demo's interviewers are established: vetted, L5+ approved
+            user.interviewer_vetted_at = user.interviewer_vetted_at or timezone.now()
+            if user.interviewer_level == Level.L5:
+                user.senior_approved_at = user.senior_approved_at or timezone.now()
         user.set_password(DEMO_PASSWORD)
         user.full_clean(exclude=["password"])
         user.save()
         EmailAddress.objects.update_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+        credits_grant_starter(user=user)
         users[spec["email"]] = user
     return users

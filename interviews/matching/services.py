@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
+from accounts.credits import SESSION_PRICE, not_enough_credits
 from accounts.errors import Conflict
 from accounts.models import User
 from interviews.fit import taking_interviews
@@ -21,15 +22,23 @@ from interviews.matching.models import (
     MatchWindow,
     RoundLease,
 )
-from interviews.matching.solver import Assignment, Offer, Request, solve_optimal
+from interviews.matching.solver import WAIT_CAP_HOURS, Assignment, Offer, Request, solve_optimal
 from interviews.scheduling.models import MIN_NOTICE, SESSION_LENGTH
 from interviews.scheduling.services import HORIZON_DAYS
 from interviews.scheduling.timeslots import week_key
-from interviews.sessions.booking import sessions_book_many, target_resolve
+from interviews.sessions.booking import booking_paused_message, sessions_book_many, target_resolve
 from interviews.sessions.hooks import hooks
-from interviews.sessions.selectors import active_sessions, interviewer_week_load, open_slots
+from interviews.sessions.reliability import reliability_for
+from interviews.sessions.selectors import (
+    active_sessions,
+    interviewer_week_load,
+    open_slots,
+    sessions_let_down,
+)
 
 ROUND_LEASE = timedelta(minutes=10)
+# After an interviewer's no-show or cancellation, the candidate's requests go first this long.
+REMATCH_FIRST_FOR = timedelta(days=7)
 
 
 def match_request_create(
@@ -45,7 +54,8 @@ def match_request_create(
 
     Windows must lie ahead (from 2 hours' notice, within the 4 weeks slots are published for;
     nothing starting more than a day ago or ending past them is stored) and fit a whole session;
-    a candidate has at most 3 open requests.
+    a candidate has at most 3 open requests and needs the credits for a session (the round books
+    only what they can pay for when it runs).
     """
     now = now or timezone.now()
     target_level, company_type = target_resolve(candidate, target_level, company_type)
@@ -67,7 +77,11 @@ def match_request_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=candidate.pk).first()
+        locked = User.objects.select_for_update().filter(pk=candidate.pk).first()
+        if locked.credit_balance < SESSION_PRICE:
+            raise ValidationError(not_enough_credits(locked.credit_balance))
+        if locked.booking_paused(now):
+            raise ValidationError(booking_paused_message(locked))
         if candidate.match_requests.filter(status=MatchRequestStatus.OPEN).count() >= MAX_OPEN_REQUESTS:
             raise ValidationError(f"You already have {MAX_OPEN_REQUESTS} open requests: cancel one first.")
         request = MatchRequest.objects.create(
@@ -151,8 +165,13 @@ def _expire(now: datetime) -> int:
 
 
 def _problem(now: datetime):
+    # A request whose candidate cannot pay, or whose booking is paused, waits (it expires with its
+    # windows).
     open_requests = list(
-        MatchRequest.objects.filter(status=MatchRequestStatus.OPEN)
+        MatchRequest.objects.filter(
+            status=MatchRequestStatus.OPEN, candidate__credit_balance__gte=SESSION_PRICE
+        )
+        .exclude(candidate__booking_paused_until__gt=now)
         .select_related("candidate")
         .prefetch_related(Prefetch("windows", queryset=MatchWindow.objects.order_by("start")))
     )
@@ -188,6 +207,8 @@ def _problem(now: datetime):
     ):
         pairings[candidate_id][interviewer_id] += 1
     reputation = hooks.reputation(interviewer_ids)
+    reliability = reliability_for(user_ids=interviewer_ids, now=now)
+    let_down = sessions_let_down(candidate_ids=candidate_ids, since=now - REMATCH_FIRST_FOR)
 
     offers = []
     capacity = {}
@@ -195,7 +216,8 @@ def _problem(now: datetime):
         week = week_key(start, zones[interviewer_id])
         capacity[(interviewer_id, week)] = max(0, seats[interviewer_id] - load[(interviewer_id, week)])
         rating = reputation.get(interviewer_id, (None, 0))[0]
-        offers.append(Offer(pk, interviewer_id, start, end, level, experience, week, rating))
+        held = reliability[interviewer_id].percent
+        offers.append(Offer(pk, interviewer_id, start, end, level, experience, week, rating, held))
     requests = [
         Request(
             id=r.pk,
@@ -203,7 +225,10 @@ def _problem(now: datetime):
             target_level=r.target_level,
             company_type=r.company_type,
             windows=tuple((w.start, w.end) for w in r.windows.all()),
-            waited_hours=(now - r.created_at).total_seconds() / 3600,
+            # A candidate whose interviewer did not come or cancelled goes first: the longest wait.
+            waited_hours=WAIT_CAP_HOURS
+            if r.candidate_id in let_down
+            else (now - r.created_at).total_seconds() / 3600,
             pairings=dict(pairings.get(r.candidate_id, {})),
         )
         for r in open_requests

@@ -30,6 +30,8 @@ REPEAT_COST = 150  # per session the pair already had
 WAIT_CAP_HOURS = 96  # waiting longer than this earns no more priority
 RATING_WEIGHT = 10  # per rating point below 5; unrated interviewers count as 3.5
 LOAD_STEP = 10  # the k-th session of an interviewer's week costs k x this
+RELIABILITY_WEIGHT = 2  # per percentage point of sessions not held (interviews.sessions.reliability)
+NO_RECORD_RELIABILITY = 90  # an interviewer with no sessions in the window counts as this
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Offer:
     company_experience: str
     week: tuple  # the interviewer's own (year, week) of the slot
     rating: float | None = None
+    reliability: int | None = None  # whole percent of sessions held in the last 90 days
 
 
 @dataclass
@@ -76,6 +79,17 @@ class Assignment:
 
 def _rating_cost(offer: Offer) -> int:
     return round(RATING_WEIGHT * (5 - (offer.rating if offer.rating is not None else 3.5)))
+
+
+def _reliability_cost(offer: Offer) -> int:
+    # Strictly falling in the whole-percent figure: a less reliable interviewer never wins a tie.
+    reliability = offer.reliability if offer.reliability is not None else NO_RECORD_RELIABILITY
+    return RELIABILITY_WEIGHT * (100 - reliability)
+
+
+def _offer_cost(offer: Offer) -> int:
+    """The part of a pair's cost that depends on the slot's interviewer alone."""
+    return _rating_cost(offer) + _reliability_cost(offer)
 
 
 def pair_cost(request: Request, offer: Offer) -> dict | None:
@@ -101,6 +115,7 @@ def pair_cost(request: Request, offer: Offer) -> dict | None:
         "repeat": REPEAT_COST * request.pairings.get(offer.interviewer_id, 0),
         "waiting": round(WAIT_CAP_HOURS - min(request.waited_hours, WAIT_CAP_HOURS)),
         "rating": _rating_cost(offer),
+        "reliability": _reliability_cost(offer),
     }
     costs["total"] = sum(costs.values())
     return costs
@@ -119,7 +134,7 @@ class _OfferArrays:
             [EXPERIENCES.index(o.company_experience) for o in sorted_offers], dtype=np.int64
         )
         self.interviewer = np.array([o.interviewer_id for o in sorted_offers])
-        self.rating_cost = np.array([_rating_cost(o) for o in sorted_offers])
+        self.offer_cost = np.array([_offer_cost(o) for o in sorted_offers])
 
 
 def candidate_pairs(
@@ -172,7 +187,7 @@ def candidate_pairs(
     cost = (
         LEVEL_WEIGHT * FIT_COST_BY_GAP[gap]
         + np.where(specialist, 0, SPECIALIST_BONUS)
-        + table.rating_cost[position]
+        + table.offer_cost[position]
         + waiting[r]
     )
     repeats = [
@@ -232,16 +247,16 @@ def solve_optimal(
 
     # Most requests reach their slots through class nodes: a slot's class is its (start, end,
     # interviewer level, company experience), all a request's fit and cost depend on besides
-    # the slot's own rating. Request → class carries the rest of the cost, class → slot the
-    # rating: the same optimum over about a sixth of the arcs. Requests with a pair-specific
-    # rule (a repeat pairing's cost, or a candidate who is also one of these interviewers)
-    # keep their direct request → slot arcs.
+    # the slot's own interviewer cost (rating, reliability). Request → class carries the rest of
+    # the cost, class → slot that: the same optimum over about a sixth of the arcs. Requests
+    # with a pair-specific rule (a repeat pairing's cost, or a candidate who is also one of
+    # these interviewers) keep their direct request → slot arcs.
     interviewer_ids = {offers[o].interviewer_id for o in used_offers.tolist()}
     direct_request = np.array(
         [any(q.pairings.values()) or q.candidate_id in interviewer_ids for q in requests], dtype=bool
     )
     direct = direct_request[pair_r]
-    rating = np.array([_rating_cost(offers[o]) for o in range(n_off)], dtype=np.int64)
+    rating = np.array([_offer_cost(offers[o]) for o in range(n_off)], dtype=np.int64)
     klass_of = np.full(n_off, -1, dtype=np.int64)
     keys = [
         (offers[o].start, offers[o].end, offers[o].interviewer_level, offers[o].company_experience)

@@ -24,6 +24,8 @@ class MessageKind:
     context: Callable = _no_context
     # "REQUEST" or "CANCEL": the e-mail carries the session's calendar invite with that method.
     invite: str | None = None
+    # A User boolean the member can turn off (a reminder): when off, the outbox does not write it.
+    preference: str | None = None
     # Builds the e-mail itself instead of the templates (a message stored ready-made).
     build: Callable | None = None
 

@@ -50,19 +50,34 @@ DISPATCH_SOON_COALESCE_SECONDS = 2
 def outbox_write(rows: list[OutboxMessage]) -> None:
     """Write owed messages in the caller's transaction and send them right after it commits.
 
-    Writing the same owed message twice (a retried event) keeps one row. The beat's run covers
-    the dispatch queued here; a burst of events shares one queued dispatch.
+    Writing the same owed message twice (a retried event) keeps one row. A reminder the recipient
+    turned off (the kind's `preference`) is not written. The beat's run covers the dispatch
+    queued here; a burst of events shares one queued dispatch.
     """
+    rows = [row for row in rows if _wanted(row)]
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     enqueue_on_commit(
         "interviews.notifications.tasks.dispatch_outbox", coalesce_seconds=DISPATCH_SOON_COALESCE_SECONDS
     )
 
 
+def _wanted(row: OutboxMessage) -> bool:
+    kind = KINDS.get(row.kind)
+    preference = kind.preference if kind else None
+    return preference is None or getattr(row.recipient, preference, True)
+
+
 def outbox_withdraw(*, session, kinds: list[str], now: datetime) -> int:
     """Withdraw the session's unsent messages of these kinds (they are no longer owed)."""
     return OutboxMessage.objects.filter(
         session=session, kind__in=kinds, sent_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+
+
+def outbox_withdraw_to(*, recipient, now: datetime) -> int:
+    """Withdraw every unsent message to this person (they left or were deactivated)."""
+    return OutboxMessage.objects.filter(
+        recipient=recipient, sent_at__isnull=True, withdrawn_at__isnull=True
     ).update(withdrawn_at=now)
 
 

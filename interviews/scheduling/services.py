@@ -92,7 +92,7 @@ def slots_generate(*, interviewer: User, now: datetime | None = None) -> tuple[i
     now = now or timezone.now()
     tz = ZoneInfo(interviewer.time_zone)
     earliest = now + MIN_NOTICE
-    if interviewer.is_interviewer:
+    if interviewer.is_interviewer and interviewer.is_active:
         windows = interviewer.windows.values_list("weekday", "start_time", "end_time")
         blocked = set(interviewer.blocked_dates.values_list("date", flat=True))
         starts = slot_starts(
@@ -125,8 +125,8 @@ def slots_generate(*, interviewer: User, now: datetime | None = None) -> tuple[i
 
 def slots_follow_profile(user: User, fields: set[str]) -> None:
     """A member's profile changed: slots are wall-clock hours in the interviewer's zone, and opting
-    out withdraws the open ones, so a change of either regenerates them."""
-    if {"is_interviewer", "time_zone"} & fields:
+    out (or being deactivated) withdraws the open ones, so a change of any regenerates them."""
+    if {"is_interviewer", "time_zone", "is_active"} & fields:
         slots_generate(interviewer=user)
 
 

@@ -7,16 +7,18 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.utils import formats, timezone
 
+from accounts.credits import SESSION_PRICE, credit_post_locked, not_enough_credits
 from accounts.errors import Conflict
-from accounts.models import CompanyType, Level, User
+from accounts.models import CompanyType, CreditCause, CreditEntry, Level, User
 from interviews.fit import fit_problem
 from interviews.scheduling.models import MIN_NOTICE, Slot
 from interviews.scheduling.timeslots import week_bounds, week_key
 from interviews.sessions.messages import outbox_session_rescheduled, outbox_sessions_booked
 from interviews.sessions.models import ACTIVE_STATUSES, LATE_CANCEL_WINDOW, Question, Session, SessionStatus
+from interviews.sessions.reliability import PAUSE_AFTER_NO_SHOWS
 from interviews.sessions.selectors import active_sessions, interviewer_week_load
 
 SLOT_TAKEN = "This slot was just taken. Pick another one."
@@ -35,8 +37,10 @@ def session_book(
 
     Rules (re-checked inside the transaction): the slot exists, starts at least 2 hours ahead,
     is open; the interviewer fits the target and has capacity that week (their own week); neither
-    person has another active session at that time. A slot is booked at most once and nobody is
-    in two overlapping sessions: the database enforces it too, and a lost race is a Conflict.
+    person has another active session at that time; the candidate has the session's price in
+    credits, which the booking takes (a ledger row). A slot is booked at most once, nobody is in two
+    overlapping sessions and no balance goes below zero: the database enforces it too, and a lost
+    race is a Conflict.
     """
     now = now or timezone.now()
     target_level, company_type = target_resolve(candidate, target_level, company_type)
@@ -51,6 +55,9 @@ def session_book(
                 company_type=company_type,
                 now=now,
             )
+            _check_not_paused(candidate, now)
+            if candidate.credit_balance < SESSION_PRICE:
+                raise Conflict(not_enough_credits(candidate.credit_balance))
             session = Session.objects.create(
                 candidate=candidate,
                 interviewer=interviewer,
@@ -62,6 +69,9 @@ def session_book(
                 question=question_assign(
                     candidate=candidate, target_level=target_level, company_type=company_type
                 ),
+            )
+            credit_post_locked(
+                user=candidate, amount=-SESSION_PRICE, cause=CreditCause.BOOKING, session_id=session.pk
             )
             outbox_sessions_booked(sessions=[session], now=now)
             return session
@@ -237,6 +247,19 @@ def _check_slot(*, slot, interviewer, candidate, target_level, company_type, now
         raise Conflict(SLOT_TAKEN)
 
 
+def booking_paused_message(user: User) -> str:
+    until = formats.date_format(timezone.localtime(user.booking_paused_until), "l j F Y, H:i")
+    return (
+        f"Booking is paused until {until}: you missed {PAUSE_AFTER_NO_SHOWS} or more sessions without "
+        "cancelling in the last 90 days. Your other sessions stay booked."
+    )
+
+
+def _check_not_paused(candidate: User, now: datetime) -> None:
+    if candidate.booking_paused(now):
+        raise Conflict(booking_paused_message(candidate))
+
+
 def _check_counts(interviewer, *, taken, week_load, candidate_busy, interviewer_busy) -> None:
     """The rules over other active sessions, given their counts."""
     if taken or interviewer_busy:
@@ -252,7 +275,8 @@ def _check_counts(interviewer, *, taken, week_load, candidate_busy, interviewer_
 def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: datetime) -> dict[int, Session]:
     """Book many (key, candidate, slot id, target level, company type) asks in the caller's
     transaction, with the rules of session_book checked over rows read once (a handful of
-    queries for the whole batch). An ask that breaks a rule is skipped. Returns {key: session}.
+    queries for the whole batch). An ask that breaks a rule, or whose candidate cannot pay for it
+    (counting the asks before it), is skipped. Returns {key: session}.
 
     Everyone involved is locked first, in id order, as session_book does, so no booking for
     these people or slots can interleave; the database constraints still stand behind it.
@@ -290,6 +314,7 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
         .values_list("candidate_id", "question_id")
     )
     created = {}
+    balances = {pk: user.credit_balance for pk, user in users.items()}
     for key, candidate, slot_id, target_level, company_type in asks:
         slot = slots.get(slot_id)
         if slot is None:
@@ -308,6 +333,8 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
             )
         except (ValidationError, Conflict):
             continue
+        if balances[candidate.pk] < SESSION_PRICE or candidate.booking_paused(now):
+            continue
         fitting = [q for q in questions if q.fits(target_level=target_level, company_type=company_type)]
         if not fitting:
             continue
@@ -315,10 +342,37 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
         had.add((candidate.pk, question.pk))
         hold(slot_id, candidate.pk, interviewer.pk, slot.start, slot.end)
         load[interviewer.pk, week] += 1
+        balances[candidate.pk] -= SESSION_PRICE
         created[key] = Session(
             candidate=candidate, interviewer=interviewer, slot=slot, start=slot.start, end=slot.end,
             target_level=target_level, company_type=company_type, question=question,
         )  # fmt: skip
     Session.objects.bulk_create(created.values())
+    _charge_many(list(created.values()), users, now)
     outbox_sessions_booked(sessions=list(created.values()), now=now)
     return created
+
+
+def _charge_many(sessions: list[Session], users: dict[int, User], now: datetime) -> None:
+    """The batch's ledger rows and new balances (the candidates are locked by the caller)."""
+    entries = []
+    for session in sessions:
+        candidate = users[session.candidate_id]
+        candidate.credit_balance -= SESSION_PRICE
+        entries.append(
+            CreditEntry(
+                user=candidate,
+                amount=-SESSION_PRICE,
+                balance_after=candidate.credit_balance,
+                cause=CreditCause.BOOKING,
+                session_id=session.pk,
+                created_at=now,
+            )  # fmt: skip
+        )
+    if not entries:
+        return
+    CreditEntry.objects.bulk_create(entries)
+    charged = {session.candidate_id for session in sessions}
+    User.objects.filter(pk__in=charged).update(
+        credit_balance=Case(*(When(pk=pk, then=Value(users[pk].credit_balance)) for pk in charged))
+    )

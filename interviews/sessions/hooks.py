@@ -27,5 +27,9 @@ class SessionHooks(Hooks):
         `evaluated` when its evaluation was submitted."""
         return {}
 
+    @staticmethod
+    def member_erased(user) -> None:
+        """A member left (interviews.leaving): rubrics deletes what is theirs alone."""
+
 
 hooks = SessionHooks()

@@ -40,8 +40,12 @@ BOOKING_CONFIRMATION = _kind(
 )
 RESCHEDULE = _kind("reschedule", "Reschedule", still_owed=_current_version, invite="REQUEST")
 CANCELLATION = _kind("cancellation", "Cancellation", invite="CANCEL")
-REMINDER_24H = _kind("reminder_24h", "Reminder, 24 hours before", still_owed=_current_version)
-REMINDER_1H = _kind("reminder_1h", "Reminder, 1 hour before", still_owed=_current_version)
+REMINDER_24H = _kind(
+    "reminder_24h", "Reminder, 24 hours before", still_owed=_current_version, preference="remind_24h"
+)
+REMINDER_1H = _kind(
+    "reminder_1h", "Reminder, 1 hour before", still_owed=_current_version, preference="remind_1h"
+)
 REMINDERS = {REMINDER_24H: timedelta(hours=24), REMINDER_1H: timedelta(hours=1)}
 
 

@@ -243,6 +243,13 @@ class Session(models.Model):
         if self.status != SessionStatus.SCHEDULED or self.has_started(now):
             raise Conflict("This session has already started.")
 
+    def let_the_candidate_down(self) -> bool:
+        """The interviewer cancelled or did not come (as the candidate reported): the candidate is
+        refunded and their match requests go first in the next round."""
+        return (self.status == SessionStatus.CANCELLED and self.cancelled_by_id == self.interviewer_id) or (
+            self.status == SessionStatus.NO_SHOW and self.no_show_reported_by_id == self.candidate_id
+        )
+
     def can_be_cancelled_by(self, user, now=None) -> bool:
         return (
             self.role_of(user) is not None

@@ -14,6 +14,7 @@ from interviews.scheduling.models import MIN_NOTICE, Slot
 from interviews.scheduling.timeslots import week_key
 from interviews.sessions.hooks import hooks
 from interviews.sessions.models import ACTIVE_STATUSES, Session, SessionStatus
+from interviews.sessions.reliability import RELIABLE_ENOUGH, reliability_for
 
 
 def session_for_user(user: User, pk: int, *, write: bool = False) -> Session:
@@ -96,12 +97,13 @@ def slots_available(
     now: datetime | None = None,
     limit: int = 500,
 ) -> list[Slot]:
-    """Open slots of interviewers who fit, best fit first: four queries whatever the data size.
+    """Open slots of interviewers who fit, best fit first: five queries whatever the data size.
 
     A slot that clashes with one of the candidate's own sessions (in either role) is not offered.
     Each slot gets `fit_cost` (level fit, 0 best), `past_pairings` (sessions already had with that
     interviewer: fresh pairings rank first), the interviewer's `rating` and `rating_count` from
-    candidates, and `rank` (its position; 0 is the best).
+    candidates, their `reliability` (interviews.sessions.reliability), and `rank` (its position;
+    0 is the best).
     """
     now = now or timezone.now()
     start = max(start, now + MIN_NOTICE)
@@ -137,6 +139,7 @@ def slots_available(
     busy = [(s, e) for c, i, s, e in rows if candidate.pk in (c, i) and s < high and e > low]
 
     reputation = hooks.reputation(interviewer_ids)
+    reliability = reliability_for(user_ids=interviewer_ids, now=now)
 
     offered = []
     for slot in slots:
@@ -151,8 +154,19 @@ def slots_available(
         )
         slot.past_pairings = pairings[interviewer.pk]
         slot.rating, slot.rating_count = reputation.get(interviewer.pk, (None, 0))
+        slot.reliability = reliability[interviewer.pk]
         offered.append(slot)
-    offered.sort(key=lambda s: (s.fit_cost, s.past_pairings > 0, s.start))
+    # Within a fit, unreliable interviewers come after the others, and at one time the more
+    # reliable first: a less reliable interviewer never wins a tie.
+    offered.sort(
+        key=lambda s: (
+            s.fit_cost,
+            s.past_pairings > 0,
+            s.reliability.ranking_percent < RELIABLE_ENOUGH,
+            s.start,
+            -s.reliability.ranking_percent,
+        )
+    )
     for rank, slot in enumerate(offered):
         slot.rank = rank
     return offered[:limit]
@@ -213,4 +227,17 @@ def sessions_for_feed(*, user: User, since: datetime) -> QuerySet[Session]:
         Session.objects.filter(Q(candidate=user) | Q(interviewer=user), start__gte=since)
         .select_related("candidate", "interviewer")
         .order_by("start")
+    )
+
+
+def sessions_let_down(*, candidate_ids, since: datetime) -> set[int]:
+    """Candidates whose interviewer did not come (reported by them) or cancelled since `since`:
+    the matching round offers them a rematch first."""
+    return set(
+        Session.objects.filter(candidate_id__in=candidate_ids)
+        .filter(
+            Q(status=SessionStatus.NO_SHOW, no_show_reported_by=F("candidate"), start__gte=since)
+            | Q(status=SessionStatus.CANCELLED, cancelled_by=F("interviewer"), cancelled_at__gte=since)
+        )
+        .values_list("candidate_id", flat=True)
     )

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.credits import HOW_TO_EARN, SESSION_PRICE
 from accounts.errors import Conflict, error_text
 from accounts.models import CompanyType, Level, User
 from interviews.notifications.calendar import calendar_feed
@@ -23,6 +24,7 @@ from interviews.sessions import booking, lifecycle
 from interviews.sessions.forms import CancelForm, SlotSearchForm
 from interviews.sessions.hooks import hooks
 from interviews.sessions.models import SessionStatus
+from interviews.sessions.reliability import reliability_for
 from interviews.sessions.selectors import (
     interviewer_for_member,
     interviewer_record,
@@ -55,7 +57,9 @@ def find_slot(request, error: str | None = None, status: int = 200):
     """A week of open slots, days as columns, in the zone the member picks (their own by default);
     each slot leads to a review step before anything is booked."""
     form = SlotSearchForm.for_user(request.user, request.GET if request.method == "GET" else request.POST)
-    context = {"form": form, "error": error, "days": []}
+    context = {"form": form, "error": error, "days": [], "price": SESSION_PRICE, "how_to_earn": HOW_TO_EARN}
+    if request.user.booking_paused():
+        context["paused"] = booking.booking_paused_message(request.user)
     zone = ZoneInfo(form.data.get("zone") or request.user.time_zone)
     if form.is_valid():
         zone = ZoneInfo(form.cleaned_data["zone"])
@@ -103,6 +107,8 @@ def book_review(request, slot_id: int):
         "target_level": Level(target_level),
         "company_type": CompanyType(company_type),
         "zone_name": zone.key,
+        "price": SESSION_PRICE,
+        "how_to_earn": HOW_TO_EARN,
         "back": urlencode(
             {
                 "target_level": target_level,
@@ -163,6 +169,7 @@ def my_sessions(request):
 @login_required
 def session_detail(request, pk: int):
     session = session_for_user(request.user, pk)
+    other = session.other_party(request.user)
     rubric = hooks.page_context(request.user, session)
     return render(
         request,
@@ -170,7 +177,8 @@ def session_detail(request, pk: int):
         {
             "session": session,
             "role": session.role_of(request.user),
-            "other": session.other_party(request.user),
+            "other": other,
+            "other_reliability": reliability_for(user_ids=[other.pk])[other.pk],
             "show_question": session.question_visible_to(request.user),
             "can_cancel": session.can_be_cancelled_by(request.user),
             # An evaluated session took place: the service refuses a no-show report, so none is offered.

@@ -35,7 +35,8 @@ def test_booking_creates_a_session_with_a_fitting_question_and_a_private_room(ca
     assert other.room_name != session.room_name
 
 
-def test_question_is_never_one_the_candidate_already_had(candidate, interviewer):
+def test_question_is_never_one_the_candidate_already_had(interviewer):
+    candidate = UserFactory(credits=100)
     interviewer.sessions_per_week = 10
     interviewer.save()
     had = set()
@@ -145,8 +146,9 @@ def test_booking_takes_a_fixed_number_of_queries(candidate, interviewer):
     statements = [
         q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
-    # slot, both people locked, one aggregate of the rules, the question, the session, its messages
-    assert len(statements) == 6, statements
+    # slot, both people locked, one aggregate of the rules, the question, the session, its
+    # messages, and the credits: the ledger row and the balance beside it
+    assert len(statements) == 8, statements
 
 
 class TestSlotSearch:
@@ -215,13 +217,13 @@ class TestSlotSearch:
             )
 
         add(100)
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):  # 4, and the interviewers' reliability
             assert len(self._search(candidate)) == 100
         from interviews.scheduling.models import Slot
 
         Slot.objects.all().delete()
         add(1000)
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):  # 4, and the interviewers' reliability
             assert len(self._search(candidate)) > 100
 
 

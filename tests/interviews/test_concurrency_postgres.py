@@ -138,3 +138,44 @@ def test_a_round_racing_a_direct_booking_never_double_books():
         outcomes = _race_round_and_booking(slot, UserFactory())
         assert Session.objects.filter(slot=slot).count() == 1, outcomes
         assert sorted(map(str, outcomes)) in (["0", "direct"], ["1", "refused"]), outcomes
+
+
+def test_fifty_concurrent_bookings_by_one_candidate_with_credits_for_two_give_two_sessions():
+    from accounts.models import CreditEntry, User
+
+    candidate = UserFactory()  # the starter credits: enough for two sessions
+    interviewers = [InterviewerFactory(sessions_per_week=10) for _ in range(5)]
+    base = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    slots = [
+        SlotFactory(interviewer=interviewers[i % 5], start=base + timedelta(hours=2 * i)) for i in range(50)
+    ]
+    barrier = threading.Barrier(len(slots))
+    outcomes: list[str] = []
+
+    def book(slot):
+        try:
+            barrier.wait()
+            session_book(candidate=candidate, slot_id=slot.pk)
+            outcomes.append("booked")
+        except Conflict as exc:
+            outcomes.append(exc.message.split(".")[0])
+        except Exception as exc:  # anything else is a failure of the guarantee
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(s,)) for s in slots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("booked") == 2, outcomes
+    assert outcomes.count("A session costs 10 credits and you have 0") == 48, outcomes
+    assert Session.objects.filter(candidate=candidate).count() == 2
+    candidate = User.objects.get(pk=candidate.pk)
+    assert candidate.credit_balance == 0
+    balances = list(
+        CreditEntry.objects.filter(user=candidate).order_by("pk").values_list("balance_after", flat=True)
+    )
+    assert balances == [20, 10, 0]  # every row chains on the one before; none below zero

@@ -27,6 +27,7 @@ def instances(draw):
         level = draw(st.sampled_from(LEVELS))
         experience = draw(st.sampled_from(["faang", "startup", "both"]))
         rating = draw(st.one_of(st.none(), st.floats(1, 5)))
+        reliability = draw(st.one_of(st.none(), st.integers(0, 100)))
         for hour in sorted(draw(st.sets(st.integers(0, 30), max_size=6))):
             start = BASE + timedelta(hours=hour)
             week = (2027, 1 + hour // 15)
@@ -40,6 +41,7 @@ def instances(draw):
                     experience,
                     week,
                     rating,
+                    reliability,
                 )
             )
     capacity = {
@@ -128,3 +130,37 @@ def test_level_fit_prefers_one_level_above_and_waiting_requests_go_first():
     assert pair_cost(early, slot)["level"] == 0
     same = Offer(2, 101, BASE, BASE + timedelta(hours=1), "L4", "faang", (2027, 1))
     assert pair_cost(early, same)["level"] == 100
+
+
+@st.composite
+def ties(draw):
+    """Interviewers alike in everything (level, experience, rating, the slot's time and week) but
+    their reliability, and one request any of them fits."""
+    reliabilities = draw(st.lists(st.one_of(st.none(), st.integers(0, 100)), min_size=2, max_size=6))
+    level = draw(st.sampled_from(LEVELS))
+    experience = draw(st.sampled_from(["faang", "startup", "both"]))
+    rating = draw(st.one_of(st.none(), st.floats(1, 5)))
+    start = BASE + timedelta(hours=draw(st.integers(0, 30)))
+    offers = [
+        Offer(i, 1000 + i, start, start + timedelta(hours=1), level, experience, (2027, 1), rating, held)
+        for i, held in enumerate(reliabilities)
+    ]
+    request = Request(1, 1, "L3", "faang" if experience != "startup" else "startup",
+                      ((start, start + timedelta(hours=1)),))  # fmt: skip
+    return offers, request
+
+
+@given(ties())
+@settings(max_examples=200, deadline=None)
+def test_a_less_reliable_interviewer_never_wins_a_tie(tie):
+    offers, request = tie
+    capacity = {(o.interviewer_id, (2027, 1)): 1 for o in offers}
+    chosen = solve_optimal([request], offers, capacity).pairs[0].offer
+
+    def figure(offer):
+        return 90 if offer.reliability is None else offer.reliability  # no record counts as 90
+
+    assert figure(chosen) == max(figure(o) for o in offers)
+    for offer in offers:
+        if figure(offer) < figure(chosen):
+            assert pair_cost(request, offer)["total"] > pair_cost(request, chosen)["total"]

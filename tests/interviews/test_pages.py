@@ -27,8 +27,9 @@ def test_find_a_slot_page_needs_the_same_queries_whatever_the_slot_count(
 ):
     _fill(candidate, count)
     client.force_login(candidate)
-    # session, user, slots, interviewers' week load, past pairings, interviewers' ratings
-    with django_assert_num_queries(6):
+    # session, user, slots, interviewers' week load, past pairings, interviewers' ratings and
+    # reliability
+    with django_assert_num_queries(7):
         response = client.get(reverse("find-slot"))
     assert response.status_code == 200
     assert response.content.count(b'<a class="slot-chip') == count

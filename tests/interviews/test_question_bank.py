@@ -82,7 +82,7 @@ def test_every_question_in_use_has_a_guide_for_the_live_session():
 @pytest.mark.parametrize("company_type", COMPANY_TYPES)
 @pytest.mark.parametrize("level", LEVELS)
 def test_eight_sessions_never_repeat_a_question(company_type, level):
-    candidate = UserFactory(target_level=level, target_company_type=company_type)
+    candidate = UserFactory(target_level=level, target_company_type=company_type, credits=100)
     interviewer = InterviewerFactory(company_experience="both", sessions_per_week=10)
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
     questions = [

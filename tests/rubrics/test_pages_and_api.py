@@ -193,7 +193,8 @@ def test_session_page_with_an_evaluation_has_a_fixed_query_count(
 ):
     evaluation_save(session=past_session, interviewer=interviewer, data=full_data, submit=True)
     client.force_login(candidate)
-    # session, user, the session, evaluation (+ scores with dimensions, + rubric dimensions), rating
-    with django_assert_num_queries(7):
+    # session, user, the session, evaluation (+ scores with dimensions, + rubric dimensions), rating,
+    # the other person's reliability
+    with django_assert_num_queries(8):
         response = client.get(reverse("session-detail", args=[past_session.pk]))
     assert response.content.count(b"score-pill") == rubric.dimensions.count()

@@ -88,7 +88,8 @@ def test_the_staff_page_is_paged_with_fixed_queries(client, staff, fit, raters, 
             evaluations=3,
         )
     client.force_login(staff)
-    # session, user, the fit, the count, the page of raters, their ratings, the flagged count
-    with django_assert_num_queries(7):
+    # session, user, the fit, the count, the page of raters, their ratings, the flagged count,
+    # the vetting queue
+    with django_assert_num_queries(8):
         page = client.get(reverse("staff-calibration")).content.decode()
     assert page.count('data-label="Evaluations"') == min(raters, 50)
