@@ -181,7 +181,8 @@ def interviewer_for_member(pk) -> User:
 
 
 def interviewer_record(interviewer: User) -> dict:
-    """What a candidate sees of an interviewer before booking: sessions given and their rating."""
+    """What a candidate sees of an interviewer before booking: sessions given, their rating and
+    their reliability."""
     rating, rating_count = hooks.reputation([interviewer.pk]).get(interviewer.pk, (None, 0))
     given = Session.objects.filter(interviewer=interviewer, status=SessionStatus.COMPLETED).count()
     return {
@@ -189,6 +190,7 @@ def interviewer_record(interviewer: User) -> dict:
         "sessions_given": given,
         "rating": rating,
         "rating_count": rating_count,
+        "reliability": reliability_for(user_ids=[interviewer.pk])[interviewer.pk],
     }
 
 
