@@ -2,7 +2,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 
-from accounts.models import User, time_zone_names
+from accounts.models import Level, User, time_zone_names
 from accounts.services import NOTIFICATION_PREFERENCES, PROFILE_FIELDS
 
 ALWAYS_REQUIRED = ("display_name", "time_zone", "current_level", "target_level", "target_company_type")
@@ -41,6 +41,36 @@ class ProfileForm(forms.ModelForm):
         for name in ALWAYS_REQUIRED:
             self.fields[name].required = True
         self.fields["sessions_per_week"].validators = []  # the model's validators give the messages once
+        for field in self.fields.values():  # a blank choice says what to pick, not "---------"
+            if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and field.choices:
+                field.choices = [
+                    (value, f"Choose {field.label.lower()}…" if value == "" else label)
+                    for value, label in field.choices
+                ]
+        self.fields["confirm_lower_target"] = forms.BooleanField(
+            required=False,
+            label="Yes, I am aiming below my current level",
+            help_text="Tick to confirm a target below the level you hold (e.g. to switch to a new field).",
+        )
+
+    def profile_data(self) -> dict:
+        """The profile fields for profile_update (the confirmation is the form's, not the profile's)."""
+        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS if name in self.cleaned_data}
+
+    def clean(self):
+        cleaned = super().clean()
+        current, target = cleaned.get("current_level"), cleaned.get("target_level")
+        if (
+            current
+            and target
+            and Level.values.index(target) < Level.values.index(current)  # declared in level order
+            and not cleaned.get("confirm_lower_target")
+        ):
+            self.add_error(
+                "confirm_lower_target",
+                "Your target is below your current level: tick the box to confirm that is what you want.",
+            )
+        return cleaned
 
 
 class NotificationPreferencesForm(forms.ModelForm):

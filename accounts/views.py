@@ -30,7 +30,7 @@ def _save_profile(request, *, template: str, success_message: str, default_next:
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            profile_update(user=request.user, data=form.cleaned_data)
+            profile_update(user=request.user, data=form.profile_data())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

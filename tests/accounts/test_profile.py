@@ -149,3 +149,27 @@ def test_api_me_cannot_change_the_email(api_client, candidate):
     api_client.patch("/api/v1/me/", {"email": "other@example.com"}, format="json")
     candidate.refresh_from_db()
     assert candidate.email == "cara.test@example.com"
+
+
+def test_a_target_below_the_current_level_needs_a_confirmation(client, candidate):
+    client.force_login(candidate)
+    data = {
+        "display_name": "Cara Test", "time_zone": "Europe/Berlin", "current_level": "L5",
+        "target_level": "L3", "target_company_type": "faang", "sessions_per_week": 1,
+    }  # fmt: skip
+    response = client.post(reverse("profile"), data)
+    assert response.status_code == 200
+    assert "Your target is below your current level" in response.content.decode()
+    candidate.refresh_from_db()
+    assert candidate.target_level != "L3"
+    response = client.post(reverse("profile"), {**data, "confirm_lower_target": "on"})
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.target_level == "L3"
+
+
+def test_blank_choices_say_what_to_pick(client, candidate):
+    client.force_login(candidate)
+    page = client.get(reverse("profile")).content.decode()
+    assert "---------" not in page
+    assert "Choose level you hold or held…" in page
