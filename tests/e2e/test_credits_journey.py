@@ -35,11 +35,13 @@ def test_a_new_member_books_on_starter_credits_runs_out_interviews_and_books_aga
     expect(page.get_by_text("A session costs 10 credits.")).to_be_visible()
     expect(page.locator("#credits-note")).to_contain_text("You have 20")
     for _ in range(2):
-        page.get_by_role("button", name="Book").first.click()
-        expect(page.get_by_text("Booked!")).to_be_visible()
+        _book_first_slot(page)
         go(page, "Find a slot")
     expect(page.locator("#credits-note")).to_contain_text("You have 0")
     expect(page.locator("#credits-note")).to_contain_text("Interview another member to earn")
+    page.locator("a.slot-chip").first.click()  # the review step says it too, and offers no Confirm
+    expect(page.get_by_text("Your balance is too low to book.")).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm booking")).to_have_count(0)
     # (Booking now answers 409 with that explanation: tests/interviews/test_credits.py.)
     assert Session.objects.filter(candidate=nora).count() == 2
 
@@ -58,7 +60,13 @@ def test_a_new_member_books_on_starter_credits_runs_out_interviews_and_books_aga
     expect(page.get_by_test_id("credit-balance")).to_have_text("10")
     expect(page.get_by_text("Interviewed someone")).to_be_visible()
     go(page, "Find a slot")
-    page.get_by_role("button", name="Book").first.click()
-    expect(page.get_by_text("Booked!")).to_be_visible()
+    _book_first_slot(page)
     assert Session.objects.filter(candidate=nora).count() == 3
     assert User.objects.get(pk=nora.pk).credit_balance == 0
+
+
+def _book_first_slot(page) -> None:
+    """Through the week view and the review step, as a member books."""
+    page.locator("a.slot-chip").first.click()
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.get_by_text("Booked!")).to_be_visible()
