@@ -74,9 +74,9 @@ def fits_vectorised(
     target_level: np.ndarray,
     company_type: np.ndarray,
 ) -> np.ndarray:
-    """fit_problem's level and company rules over arrays of indices (into LEVELS, EXPERIENCES,
-    COMPANY_TYPES) of interviewers taking interviews: True where they fit. Self-pairing is the
-    caller's to exclude, as it compares people, not levels."""
+    """fit_problem's level and company rules over arrays (or single values) of indices into LEVELS,
+    EXPERIENCES and COMPANY_TYPES, for interviewers taking interviews: True where they fit.
+    Self-pairing is the caller's to exclude, as it compares people, not levels."""
     return (interviewer_level >= target_level) & COVERS[experience, company_type]
 
 

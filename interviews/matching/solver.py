@@ -99,10 +99,10 @@ def pair_cost(request: Request, offer: Offer) -> dict | None:
     interviews.fit's (the same arrays candidate_pairs uses).
     """
     fits = fits_vectorised(
-        interviewer_level=np.array(LEVELS.index(offer.interviewer_level)),
-        experience=np.array(EXPERIENCES.index(offer.company_experience)),
-        target_level=np.array(LEVELS.index(request.target_level)),
-        company_type=np.array(COMPANY_TYPES.index(request.company_type)),
+        interviewer_level=LEVELS.index(offer.interviewer_level),
+        experience=EXPERIENCES.index(offer.company_experience),
+        target_level=LEVELS.index(request.target_level),
+        company_type=COMPANY_TYPES.index(request.company_type),
     )
     if offer.interviewer_id == request.candidate_id or not fits:
         return None
@@ -119,6 +119,10 @@ def pair_cost(request: Request, offer: Offer) -> dict | None:
     }
     costs["total"] = sum(costs.values())
     return costs
+
+
+# _SPECIALIST[experience index, company type index]: only that type's experience (not "both").
+_SPECIALIST = np.array([[experience == company for company in COMPANY_TYPES] for experience in EXPERIENCES])
 
 
 class _OfferArrays:
@@ -176,9 +180,8 @@ def candidate_pairs(
     )
     ok &= table.interviewer[position] != np.array([q.candidate_id for q in requests])[r]
     gap = table.level[position] - target
-    # A specialist has only the target company type's experience (its name equals the type's).
-    specialist = np.array(EXPERIENCES)[experience] == np.array(COMPANY_TYPES)[company]
-    r, position, gap, specialist = r[ok], position[ok], gap[ok], specialist[ok]
+    r, position, gap = r[ok], position[ok], gap[ok]
+    specialist = _SPECIALIST[experience[ok], company[ok]]
     # A slot inside two windows of one request counts once.
     key = r.astype(np.int64) * len(offers) + position
     key, first = np.unique(key, return_index=True)
