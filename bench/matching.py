@@ -105,6 +105,7 @@ def whole_round(n_requests: int, seed: int) -> dict:
     """Seed PostgreSQL with the synthetic demand and supply, then time one matching_round()."""
     from django.utils import timezone
 
+    from accounts.credits import credits_grant_starter
     from accounts.models import User
     from interviews.matching.models import MatchRequest, MatchWindow
     from interviews.matching.services import matching_round
@@ -134,6 +135,8 @@ def whole_round(n_requests: int, seed: int) -> dict:
              target_level=r.target_level, target_company_type=r.company_type, onboarded_at=timezone.now())
         for r in requests
     )  # fmt: skip
+    for candidate in candidates:  # what every new member starts with: two sessions' credits
+        credits_grant_starter(user=candidate)
     created = MatchRequest.objects.bulk_create(
         MatchRequest(candidate=c, target_level=r.target_level, company_type=r.company_type,
                      created_at=timezone.now() - timedelta(hours=r.waited_hours))
