@@ -11,9 +11,12 @@ from config.export import member_export
 from interviews.notifications.selectors import outbox_health
 from interviews.sessions.selectors import sessions_upcoming
 from rubrics.models import PlacementFit
-from rubrics.selectors import placement_for, todo_sessions
+from rubrics.selectors import placement_for, todo_sessions, vetting_queue
 
 logger = logging.getLogger(__name__)
+
+
+STAFF_QUEUE = 5  # interviewers waiting for vetting shown on the staff landing
 
 
 def home(request):
@@ -31,6 +34,7 @@ def home(request):
     if user.is_staff:
         context["outbox"] = outbox_health()
         context["latest_fit"] = PlacementFit.objects.order_by("-pk").first()
+        context["vetting"] = vetting_queue(limit=STAFF_QUEUE)
     return render(request, "home/dashboard.html", context)
 
 

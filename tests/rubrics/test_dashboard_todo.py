@@ -75,10 +75,12 @@ def test_staff_land_on_the_platforms_health(client, staff, candidate, interviewe
         recipient=candidate, kind="feedback_ready", session=session, due_at=timezone.now(),
         next_attempt_at=timezone.now(), attempts=OutboxMessage.MAX_ATTEMPTS,
     )  # fmt: skip
+    newcomer = InterviewerFactory(display_name="Nina Newcomer", interviewer_vetted_at=None)
     client.force_login(staff)
     page = client.get(reverse("home")).content.decode()
     assert "Platform health" in page
     assert "need a look" in page
+    assert newcomer.name in page  # the vetting queue
 
 
 def test_no_show_is_not_offered_once_the_rubric_is_submitted(client, candidate, interviewer, full_data):
