@@ -111,6 +111,9 @@ class EvaluationRecord:
     scores: dict[str, int]  # dimension key -> 1..4 (keys may differ between rubric versions)
     interventions: int
     recommended_level: str  # "L3", "L4", "L5", or "" when not given
+    # How much the evaluation counts in the candidate's placement: below 1 for a provisional one
+    # (a new interviewer not calibrated yet). The fit itself reads it in full.
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class Observations:
     evaluation_candidate: np.ndarray  # per evaluation: candidate index
     evaluation_rater: np.ndarray  # per evaluation: rater index
     evaluation_step: np.ndarray  # per evaluation: its place in the candidate's timeline, from 0
+    evaluation_weight: np.ndarray  # per evaluation: how much it counts in the placement, (0, 1]
     c: np.ndarray  # per rating: candidate index
     r: np.ndarray  # per rating: rater index
     i: np.ndarray  # per rating: dimension index, -1 for none
@@ -169,6 +173,8 @@ def _problem(rec, d_index: dict[str, int], seen: set) -> str | None:
         return f"interventions {rec.interventions!r} is not a count"
     if rec.recommended_level not in ("", None, *RECOMMENDED):
         return f"recommended level {rec.recommended_level!r} is not one of {', '.join(LEVELS)}"
+    if not isinstance(rec.weight, numbers.Real) or not 0 < rec.weight <= 1:
+        return f"weight {rec.weight!r} is not above 0 and at most 1"
     return None
 
 
@@ -216,6 +222,7 @@ def observations(records: list[EvaluationRecord], dimensions: list[str]) -> Obse
         evaluation_candidate=np.array([c_index[rec.candidate] for rec in kept], dtype=np.int64),
         evaluation_rater=np.array([r_index[rec.interviewer] for rec in kept], dtype=np.int64),
         evaluation_step=step,
+        evaluation_weight=np.array([float(rec.weight) for rec in kept]),
         c=table[:, 0],
         r=table[:, 1],
         i=table[:, 2],
@@ -864,7 +871,8 @@ def _readings(obs: Observations, fit: Fit) -> tuple[np.ndarray, np.ndarray]:
     interviewer's judged evidence (scores, recommendation) is widened by their halo (one impression
     shared by all of it) and by their severity's uncertainty; that uncertainty is one unknown
     shared by every evaluation they gave this candidate, so with n of them each is widened by n
-    times its variance (their average then carries it once). Interventions add as they are.
+    times its variance (their average then carries it once). Interventions add as they are. A
+    provisional evaluation's reading carries its weight's share of the information.
     """
     model = _Model(obs, fit.options)
     p = _params_of(fit)
@@ -881,7 +889,7 @@ def _readings(obs: Observations, fit: Fit) -> tuple[np.ndarray, np.ndarray]:
     _, pair, together = np.unique(rater * len(obs.candidates) + cand, return_inverse=True, return_counts=True)
     extra = fit.halo_sd[rater] ** 2 + together[pair.ravel()] * fit.severity_se[rater] ** 2
     shrink = 1 + i_j * extra
-    precision = i_j / shrink + i_i + 1e-9
+    precision = obs.evaluation_weight * (i_j / shrink + i_i) + 1e-9
     at = fit.ability[cand] + fit.growth[cand] * model.evaluation_t
     return at + (u_j / shrink + u_i) / precision, 1 / precision
 

@@ -28,6 +28,8 @@ from rubrics.selectors import rubric_current
 logger = logging.getLogger(__name__)
 
 KEEP_FITS_FOR = timedelta(days=30)
+# A new interviewer's evaluation, until they are calibrated, counts this much in a placement.
+PROVISIONAL_WEIGHT = 0.5
 
 
 def placement_refit(*, force: bool = False) -> PlacementFit | None:
@@ -101,6 +103,7 @@ def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[st
         "guidance",
         "clarifications",
         "recommended_level",
+        "provisional",
     )
     scores: dict[int, dict[str, int]] = {}
     for evaluation_id, key, score in DimensionScore.objects.filter(
@@ -118,8 +121,9 @@ def _placement_records(submitted) -> tuple[list[model.EvaluationRecord], list[st
             scores=scores.get(pk, {}),
             interventions=hints + guidance + clarifications,
             recommended_level=level,
+            weight=PROVISIONAL_WEIGHT if provisional else 1.0,
         )
-        for pk, candidate, interviewer, hints, guidance, clarifications, level in rows
+        for pk, candidate, interviewer, hints, guidance, clarifications, level, provisional in rows
     ]
     return records, dimensions
 

@@ -256,3 +256,31 @@ def test_typical_raters_keep_the_common_scale_when_many_others_misbehave():
     assert not any(erratic[r] for r in range(1, 5))
     correct = np.mean([LEVELS.index(placements[c].level) == level for c, level in truth.items()])
     assert correct > 0.75
+
+
+def test_a_provisional_evaluation_moves_the_placement_less():
+    """A new interviewer's evaluation, not calibrated yet, counts for less (#15)."""
+    dims = ["framing", "data", "modelling"]
+
+    def placed(weight: float):
+        records = []
+        for n, candidate in enumerate(range(1, 41)):
+            level = 2 + n % 3
+            for e, rater in enumerate((101, 102)):
+                scores = dict.fromkeys(dims, level - 1)
+                records.append(EvaluationRecord(candidate * 10 + e, candidate, rater, scores, 3, ""))
+        # Candidate 1 meets a third interviewer, new, who scores them far higher.
+        records.append(EvaluationRecord(999, 1, 103, dict.fromkeys(dims, 4), 0, "L5", weight=weight))
+        obs = observations(records, dims)
+        result = fit(obs)
+        return next(p for p in place(obs, result) if p.candidate == 1)
+
+    full, provisional = placed(1.0), placed(0.5)
+    assert provisional.position < full.position
+    assert provisional.ability_sd > full.ability_sd
+
+
+def test_a_weight_outside_0_to_1_is_rejected_with_its_reason():
+    bad = EvaluationRecord(1, 1, 101, {"framing": 2}, 1, "", weight=1.5)
+    obs = observations([bad], ["framing"])
+    assert [r.reason for r in obs.rejected] == ["weight 1.5 is not above 0 and at most 1"]
