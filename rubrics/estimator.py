@@ -1104,5 +1104,6 @@ def interrater_alpha(obs: Observations) -> float | None:
     np.add.at(counts, (inverse, obs.x[scores][keep]), 1)
     if not (counts.sum(axis=1) >= 2).any():
         return None
-    alpha = float(krippendorff.alpha(value_counts=counts, level_of_measurement="ordinal"))
+    with np.errstate(invalid="ignore", divide="ignore"):  # every score the same: 0 / 0, below
+        alpha = float(krippendorff.alpha(value_counts=counts, level_of_measurement="ordinal"))
     return alpha if np.isfinite(alpha) else None  # every score the same: nothing to agree on
