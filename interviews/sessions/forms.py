@@ -31,6 +31,7 @@ class SlotSearchForm(forms.Form):
         zone = data.get("zone") if data.get("zone") in time_zone_names() else user.time_zone
         today = timezone.localdate(timezone=ZoneInfo(zone))
         given = {k: v for k, v in data.items() if v}
+        given["zone"] = zone  # an unknown zone falls back to the member's own
         if "start" in given and "end" not in given:
             with suppress(TypeError, ValueError, OverflowError):  # the form says what is wrong with it
                 given["end"] = (date.fromisoformat(given["start"]) + WEEK).isoformat()

@@ -60,7 +60,7 @@ def find_slot(request, error: str | None = None, status: int = 200):
     context = {"form": form, "error": error, "days": [], "price": SESSION_PRICE, "how_to_earn": HOW_TO_EARN}
     if request.user.booking_paused():
         context["paused"] = booking.booking_paused_message(request.user)
-    zone = ZoneInfo(form.data.get("zone") or request.user.time_zone)
+    zone = ZoneInfo(form.data["zone"])  # for_user puts only a known zone there
     if form.is_valid():
         zone = ZoneInfo(form.cleaned_data["zone"])
         first, last = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -89,9 +89,13 @@ def book_review(request, slot_id: int):
     form = SlotSearchForm.for_user(request.user, request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     zone = ZoneInfo(data.get("zone") or request.user.time_zone)
-    target_level, company_type = booking.target_resolve(
-        request.user, data.get("target_level"), data.get("company_type")
-    )
+    try:
+        target_level, company_type = booking.target_resolve(
+            request.user, data.get("target_level"), data.get("company_type")
+        )
+    except ValidationError as exc:  # no target given, and none on the profile yet
+        messages.error(request, error_text(exc))
+        return redirect("find-slot")
     slot = get_object_or_404(Slot.objects.select_related("interviewer"), pk=slot_id)
     offered = slots_available(
         candidate=request.user,

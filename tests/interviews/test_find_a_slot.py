@@ -92,3 +92,12 @@ def test_interviewer_profiles_are_for_interviewers_only(client, candidate, inter
     client.force_login(candidate)
     assert client.get(reverse("interviewer-profile", args=[interviewer.pk])).status_code == 200
     assert client.get(reverse("interviewer-profile", args=[UserFactory().pk])).status_code == 404
+
+
+@pytest.mark.parametrize("zone", ["Nowhere/City", "../../etc/passwd", ""])
+def test_an_unknown_zone_falls_back_to_the_members_own(client, candidate, zone):
+    client.force_login(candidate)
+    page = client.get(reverse("find-slot"), {"zone": zone})
+    assert page.status_code == 200
+    assert f"in {candidate.time_zone}" in page.content.decode()
+    assert client.get(reverse("book-review", args=[999999]), {"zone": zone}).status_code == 404
