@@ -181,7 +181,7 @@ class MyCreditsView(APIView):
         data = {
             "balance": user.credit_balance,
             "session_price": SESSION_PRICE,
-            "can_book": user.credit_balance >= SESSION_PRICE,
+            "can_book": user.credit_balance >= SESSION_PRICE and not user.booking_paused(),
             "how_to_earn": HOW_TO_EARN,
             "entries": credit_entries(user=user)[:CREDIT_HISTORY],
         }

@@ -100,7 +100,7 @@ def credits_grant_starter(*, user: User) -> CreditEntry | None:
 
 def credits_grant(*, user: User, amount: int, by: User, note: str = "") -> CreditEntry:
     """Staff give a member credits (a positive amount, at most MAX_GRANT at a time)."""
-    if not isinstance(amount, int) or not 0 < amount <= MAX_GRANT:
+    if type(amount) is not int or not 0 < amount <= MAX_GRANT:  # bool is an int too
         raise ValidationError({"amount": f"Grant between 1 and {MAX_GRANT} credits."})
     return credit_post(
         user=user, amount=amount, cause=CreditCause.GRANT, note=note or f"Granted by {by.name}", granted_by=by

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.credits import credit_entries
 from accounts.models import User
 from interviews.matching.models import MatchRequest
-from interviews.notifications.models import OutboxMessage
+from interviews.notifications.selectors import member_messages
 from interviews.scheduling.models import AvailabilityWindow, BlockedDate
 from interviews.sessions.models import Session
 from rubrics.models import Evaluation, EvaluationStatus, InterviewerRating, Placement
@@ -123,8 +123,6 @@ def member_export(*, user: User) -> dict:
         else None,
         "messages": [
             _row(m, ("kind", "session_id", "due_at", "sent_at", "withdrawn_at"))
-            for m in OutboxMessage.objects.filter(
-                Q(recipient=user) | Q(to_email__iexact=user.email)
-            ).order_by("-due_at")
+            for m in member_messages(user).order_by("-due_at")
         ],
     }

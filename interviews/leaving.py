@@ -6,11 +6,9 @@ every message addressed to them. Kept: past sessions (the other person's history
 in them, the placement model's evidence), now showing "a former member".
 """
 
-from django.db.models import Q
-
 from accounts.models import User
 from interviews.matching.models import MatchRequest
-from interviews.notifications.models import OutboxMessage
+from interviews.notifications.selectors import member_messages
 from interviews.scheduling.models import AvailabilityWindow, BlockedDate
 from interviews.sessions.hooks import hooks
 
@@ -20,5 +18,5 @@ def member_erase(user: User) -> None:
     BlockedDate.objects.filter(interviewer=user).delete()
     MatchRequest.objects.filter(candidate=user).delete()
     # Account e-mails (sign-in codes, confirmations) may name only the address.
-    OutboxMessage.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email)).delete()
+    member_messages(user).delete()
     hooks.member_erased(user)

@@ -218,3 +218,17 @@ def test_the_leaving_pages_refuse_a_get_and_a_missing_password(client, candidate
     response = client.post(reverse("account-delete"), {}, follow=True)
     assert "That is not your password" in response.content.decode()
     assert User.objects.get(pk=candidate.pk).left_at is None
+
+
+def test_deleting_erases_account_emails_to_every_address_of_theirs(candidate):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=candidate, email="cara.new@example.com", verified=False)
+    now = timezone.now()
+    for address in ("cara.new@example.com", "someone.else@example.com"):
+        OutboxMessage.objects.create(
+            to_email=address, kind="account_email", payload={"subject": "Confirm", "body": "x", "html": "",
+            "from": "PeerLoop <noreply@peerloop.local>"}, due_at=now, next_attempt_at=now,
+        )  # fmt: skip
+    member_delete(user=candidate)
+    assert list(OutboxMessage.objects.values_list("to_email", flat=True)) == ["someone.else@example.com"]

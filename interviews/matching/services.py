@@ -169,7 +169,9 @@ def _problem(now: datetime):
     # windows).
     open_requests = list(
         MatchRequest.objects.filter(
-            status=MatchRequestStatus.OPEN, candidate__credit_balance__gte=SESSION_PRICE
+            status=MatchRequestStatus.OPEN,
+            candidate__is_active=True,
+            candidate__credit_balance__gte=SESSION_PRICE,
         )
         .exclude(candidate__booking_paused_until__gt=now)
         .select_related("candidate")

@@ -23,6 +23,7 @@ from interviews.fit import (
     fits_vectorised,
     level_fit_cost,
 )
+from interviews.sessions.reliability import NO_RECORD_PERCENT
 
 LEVEL_WEIGHT = 100  # per step away from the best level (one above the target)
 SPECIALIST_BONUS = 20  # an interviewer with only the target company type costs less than "both"
@@ -31,7 +32,6 @@ WAIT_CAP_HOURS = 96  # waiting longer than this earns no more priority
 RATING_WEIGHT = 10  # per rating point below 5; unrated interviewers count as 3.5
 LOAD_STEP = 10  # the k-th session of an interviewer's week costs k x this
 RELIABILITY_WEIGHT = 2  # per percentage point of sessions not held (interviews.sessions.reliability)
-NO_RECORD_RELIABILITY = 90  # an interviewer with no sessions in the window counts as this
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ def _rating_cost(offer: Offer) -> int:
 
 def _reliability_cost(offer: Offer) -> int:
     # Strictly falling in the whole-percent figure: a less reliable interviewer never wins a tie.
-    reliability = offer.reliability if offer.reliability is not None else NO_RECORD_RELIABILITY
+    # No record counts as the reliability module says (the same figure find-a-slot ranks by).
+    reliability = offer.reliability if offer.reliability is not None else NO_RECORD_PERCENT
     return RELIABILITY_WEIGHT * (100 - reliability)
 
 

@@ -2,9 +2,11 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Min, Q
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from interviews.notifications.models import OutboxMessage
 
 
@@ -21,3 +23,13 @@ def outbox_health(*, now: datetime | None = None) -> dict:
         given_up=Count("pk", filter=Q(attempts__gte=limit)),
         oldest_due=Min("due_at", filter=due),
     )
+
+
+def member_messages(user: User) -> QuerySet[OutboxMessage]:
+    """Every message owed or sent to the member: theirs, and account e-mails written to any of
+    their addresses (a secondary or unconfirmed one has no member on the row)."""
+    addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    to_them = Q(recipient=user)
+    for address in addresses:
+        to_them |= Q(to_email__iexact=address)
+    return OutboxMessage.objects.filter(to_them)

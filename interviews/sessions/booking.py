@@ -308,11 +308,13 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
     ):
         hold(*row)
     questions = list(Question.objects.filter(is_active=True))
-    had = set(
+    had: dict[int, set[int]] = defaultdict(set)  # per candidate, the questions already had
+    for candidate_id, question_id in (
         Session.objects.filter(candidate_id__in=[c.pk for _, c, _, _, _ in asks])
         .exclude(status=SessionStatus.CANCELLED)
         .values_list("candidate_id", "question_id")
-    )
+    ):
+        had[candidate_id].add(question_id)
     created = {}
     balances = {pk: user.credit_balance for pk, user in users.items()}
     for key, candidate, slot_id, target_level, company_type in asks:
@@ -333,13 +335,13 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
             )
         except (ValidationError, Conflict):
             continue
-        if balances[candidate.pk] < SESSION_PRICE or candidate.booking_paused(now):
+        if not candidate.is_active or balances[candidate.pk] < SESSION_PRICE or candidate.booking_paused(now):
             continue
         fitting = [q for q in questions if q.fits(target_level=target_level, company_type=company_type)]
         if not fitting:
             continue
-        question = _pick_question(fitting, had={q for c, q in had if c == candidate.pk})
-        had.add((candidate.pk, question.pk))
+        question = _pick_question(fitting, had=had[candidate.pk])
+        had[candidate.pk].add(question.pk)
         hold(slot_id, candidate.pk, interviewer.pk, slot.start, slot.end)
         load[interviewer.pk, week] += 1
         balances[candidate.pk] -= SESSION_PRICE

@@ -154,3 +154,14 @@ def test_request_page_takes_windows_in_the_members_zone(client, candidate):
     )
     page = client.get(reverse("match-requests")).content.decode()
     assert "Waiting for a match" in page and "18:00–21:00" in page
+
+
+def test_a_deactivated_candidates_request_is_not_matched(candidate):
+    SlotFactory(interviewer=InterviewerFactory(interviewer_level="L5"), start=_at(3, 10))
+    request = match_request_create(candidate=candidate, windows=[_window()])
+    type(candidate).objects.filter(pk=candidate.pk).update(is_active=False)  # as in the admin's raw edit
+    result = matching_round()
+    assert result["booked"] == 0
+    request.refresh_from_db()
+    assert request.status == "open"
+    assert not Session.objects.exists()
