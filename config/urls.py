@@ -10,6 +10,7 @@ from accounts import views as accounts_views
 from config import api as config_api
 from config import views
 from interviews.matching import api as matching_api
+from interviews.room import api as room_api
 from interviews.scheduling import api as scheduling_api
 from interviews.sessions import api as sessions_api
 from rubrics import api as rubrics_api
@@ -50,6 +51,8 @@ api_v1 = [
         name="api-session-reschedule",
     ),
     path("sessions/<int:pk>/no-show/", sessions_api.SessionNoShowView.as_view(), name="api-session-no-show"),
+    path("sessions/<int:pk>/room/", room_api.RoomView.as_view(), name="api-room"),
+    path("sessions/<int:pk>/room/actions/", room_api.RoomActionView.as_view(), name="api-room-actions"),
     path("sessions/<int:pk>/evaluation/", rubrics_api.EvaluationView.as_view(), name="api-evaluation"),
     path("sessions/<int:pk>/rating/", rubrics_api.RatingView.as_view(), name="api-rating"),
     path("rubrics/current/", rubrics_api.CurrentRubricView.as_view(), name="api-rubric-current"),

@@ -3,6 +3,7 @@ module, and this index imports them all (nothing else should import from here)."
 
 from interviews.matching.models import MatchRequest, MatchRequestStatus, MatchWindow, RoundLease
 from interviews.notifications.models import OutboxMessage
+from interviews.room.models import RoomBoard, RoomEvent, RoomNote, RoomPresence
 from interviews.scheduling.models import AvailabilityWindow, BlockedDate, Slot, Weekday
 from interviews.sessions.models import Question, Session, SessionStatus
 
@@ -14,6 +15,10 @@ __all__ = [
     "MatchWindow",
     "OutboxMessage",
     "Question",
+    "RoomBoard",
+    "RoomEvent",
+    "RoomNote",
+    "RoomPresence",
     "RoundLease",
     "Session",
     "SessionStatus",

@@ -5,7 +5,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# ASGI: pages and the interview room's WebSockets from the same workers (config.asgi).
+worker_class = "uvicorn_worker.UvicornWorker"
 timeout = 30
 graceful_timeout = 30
 max_requests = 2000

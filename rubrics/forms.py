@@ -41,9 +41,16 @@ class EvaluationForm(forms.Form):
         help_text="The changes that would move them to the next level.",
     )  # fmt: skip
 
-    def __init__(self, *args, rubric, evaluation=None, **kwargs):
+    def __init__(self, *args, rubric, evaluation=None, room_counts=None, room_evidence=None, **kwargs):
+        """`room_counts` and `room_evidence` (the help and tagged notes the interview room logged)
+        prefill a new evaluation; a draft keeps what the interviewer made of them."""
         kwargs.setdefault("label_suffix", "")
-        initial = dict.fromkeys(COUNT_FIELDS, 0)
+        initial = {
+            **dict.fromkeys(COUNT_FIELDS, 0),
+            **(room_counts or {}),
+            **{f"evidence_{key}": text for key, text in (room_evidence or {}).items()},
+        }
+        self.room_counts = room_counts
         if evaluation is not None:
             initial = {
                 "recommended_level": evaluation.recommended_level,
@@ -69,6 +76,8 @@ class EvaluationForm(forms.Form):
             self.fields[f"evidence_{dimension.key}"] = forms.CharField(
                 required=False, label="Evidence (optional)", widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=EVIDENCE_MAX_LENGTH,
+                help_text="Prefilled from your tagged notes in the room."
+                if evaluation is None and dimension.key in (room_evidence or {}) else "",
             )  # fmt: skip
 
     def dimension_rows(self):

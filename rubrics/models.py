@@ -111,6 +111,9 @@ class Evaluation(models.Model):
     # Submitted by an interviewer staff had not vetted yet: shown as provisional until staff
     # confirm it (or vet the interviewer).
     provisional = models.BooleanField(default=False)
+    # What the interview room logged, kept at submission (interviews.room.selectors.room_record):
+    # help per phase, the phases' durations and the timeline of reveals and help.
+    room_record = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

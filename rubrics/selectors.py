@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Level, User
+from interviews.room.selectors import board_drawn, room_record
 from interviews.sessions.models import Session, SessionStatus
 from interviews.sessions.selectors import session_for_user
 from rubrics.forms import RatingForm
@@ -57,10 +58,18 @@ def evaluation_submitted_exists(session: Session) -> bool:
 
 def session_rubric_context(user: User, session: Session) -> dict:
     """The rubric's panel on the session page (interviews asks for it through its hooks): the
-    evaluation as `user` may see it, the candidate's rating, and when the rubric is due."""
+    evaluation as `user` may see it, the candidate's rating, when the rubric is due, and what the
+    interview room kept: the board once the session is over, and the record (live for the
+    interviewer, as submitted for the candidate)."""
     due = session.end + EVALUATION_DUE_AFTER
     evaluation = evaluation_for_user(user, session)
+    if user.pk == session.interviewer_id:
+        record = room_record(session)
+    else:
+        record = evaluation.room_record if evaluation is not None else {}
     return {
+        "room_record": record,
+        "room_board": timezone.now() >= session.end and board_drawn(session),
         "rubric_panel": True,
         "evaluation": evaluation,
         "evaluated": evaluation is not None and evaluation.is_submitted,
@@ -72,6 +81,14 @@ def session_rubric_context(user: User, session: Session) -> dict:
         "rubric_overdue": timezone.now() > due,
         "study_levels": session.study_levels(),
     }
+
+
+def room_note_dimensions(session: Session) -> list[tuple[str, str]]:
+    """What a note in the session's room can be tagged with: the dimensions of its evaluation's
+    rubric, or of the current one before the evaluation is started."""
+    evaluation = Evaluation.objects.filter(session=session).select_related("rubric").first()
+    rubric = evaluation.rubric if evaluation is not None else rubric_current()
+    return [(d.key, d.title) for d in rubric.dimensions.order_by("order", "pk")]
 
 
 def evaluation_for_user(user: User, session: Session) -> Evaluation | None:

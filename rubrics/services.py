@@ -12,6 +12,7 @@ from accounts.credits import credit_post, earning_for
 from accounts.errors import Conflict
 from accounts.models import CreditCause, Level, User
 from accounts.queue import enqueue_on_commit
+from interviews.room.selectors import room_record
 from interviews.sessions.models import Session, SessionStatus
 from rubrics.messages import outbox_evaluation_submitted
 from rubrics.models import (
@@ -84,6 +85,7 @@ def evaluation_save(
                 evaluation.status = EvaluationStatus.SUBMITTED
                 evaluation.submitted_at = now
                 evaluation.provisional = interviewer.interviewer_vetted_at is None
+                evaluation.room_record = room_record(session)
             evaluation.save()
             if submit:
                 outbox_evaluation_submitted(session=session, now=now)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.errors import Conflict, error_text
 from accounts.models import Level
 from interviews.fit import LEVELS, level_index
+from interviews.room.selectors import board_drawn, room_evidence, room_record
 from rubrics.charts import WIDTHS, estimate_chart, score_sparkline
 from rubrics.forms import EvaluationForm, RatingForm
 from rubrics.models import EVALUATION_DUE_AFTER
@@ -47,7 +48,14 @@ def evaluation_form(request, pk: int):
         return redirect("session-detail", pk=pk)
 
     rubric = evaluation.rubric if evaluation else rubric_current()
-    form = EvaluationForm(request.POST or None, rubric=rubric, evaluation=evaluation)
+    room = room_record(session)
+    form = EvaluationForm(
+        request.POST or None,
+        rubric=rubric,
+        evaluation=evaluation,
+        room_counts=room.get("counts"),
+        room_evidence=room_evidence(session) if evaluation is None else None,
+    )
     dimensions = form.dimensions
     status = 400 if request.method == "POST" and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
@@ -84,6 +92,8 @@ def evaluation_form(request, pk: int):
             "session": session,
             "form": form,
             "evaluation": evaluation,
+            "room": room,
+            "room_board": board_drawn(session),
             "scored": scored,
             "total": len(dimensions),
             "due_at": session.end + EVALUATION_DUE_AFTER,

@@ -6,6 +6,12 @@ skip with the reason, unless REQUIRE_SERVICES=1 (CI), where a missing one fails 
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -98,6 +104,28 @@ def staff(db):
 
 
 @pytest.fixture
+def rubric(db):
+    from rubrics.selectors import rubric_current
+
+    return rubric_current()
+
+
+@pytest.fixture
+def full_data(rubric):
+    """A complete evaluation's data, ready to submit."""
+    return {
+        "scores": {d.key: {"score": 3, "evidence": ""} for d in rubric.dimensions.all()},
+        "hints": 1,
+        "guidance": 2,
+        "clarifications": 0,
+        "recommended_level": "L4",
+        "verdict": "yes",
+        "strengths": "Clear framing of the objective and a solid baseline model.",
+        "improvements": "Go deeper on labelling: delayed labels and position bias matter here.",
+    }
+
+
+@pytest.fixture
 def api_client():
     from rest_framework.test import APIClient
 
@@ -116,3 +144,64 @@ def seeded_data(transactional_db):
     """Transactional tests (live server, threads) start from flushed tables: reload the content
     (the question bank and the rubric)."""
     call_command("load_content", verbosity=0)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def asgi_servers(seeded_data, tmp_path):
+    """Starts web processes as production runs them (gunicorn with uvicorn workers, config.asgi)
+    on free ports, sharing this test's PostgreSQL database and Redis: `start(n)` returns their
+    base URLs. pytest-django's live_server speaks WSGI only; the interview room needs WebSockets."""
+    database = settings.DATABASES["default"]
+    if "postgresql" not in database["ENGINE"]:
+        pytest.fail("asgi_servers needs PostgreSQL (mark the test postgres)")
+    database_url = (
+        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}"
+    )
+    processes = []
+
+    def start(count: int = 1) -> list[str]:
+        urls = []
+        for _ in range(count):
+            port = _free_port()
+            env = {
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "GUNICORN_WORKERS": "1",
+                "SITE_URL": f"http://127.0.0.1:{port}",
+                "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+            }
+            log = open(tmp_path / f"web-{port}.log", "w")  # noqa: SIM115 (closed with the process)
+            command = [sys.executable, "-m", "gunicorn", "--config", "platform/gunicorn.conf.py"]
+            process = subprocess.Popen(
+                [*command, "config.asgi:application"], cwd=ROOT, env=env, stdout=log, stderr=log
+            )
+            processes.append((process, log))
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/healthz", timeout=2)
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError((tmp_path / f"web-{port}.log").read_text()) from None
+                    time.sleep(0.2)
+            urls.append(url)
+        return urls
+
+    yield start
+    for process, log in processes:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()

@@ -67,10 +67,19 @@ def test_no_layer_imports_one_above_it(layer, above):
 @pytest.mark.parametrize(
     ("part", "above"),
     [
-        ("interviews.notifications", ("interviews.scheduling", "interviews.sessions", "interviews.matching")),
-        ("interviews.scheduling", ("interviews.sessions", "interviews.matching")),
-        ("interviews.sessions", ("interviews.matching",)),
-        ("interviews.fit", ("interviews.scheduling", "interviews.sessions", "interviews.matching")),
+        (
+            "interviews.notifications",
+            ("interviews.scheduling", "interviews.sessions", "interviews.matching", "interviews.room"),
+        ),
+        ("interviews.scheduling", ("interviews.sessions", "interviews.matching", "interviews.room")),
+        ("interviews.sessions", ("interviews.matching", "interviews.room")),
+        # the room and matching both sit on sessions, side by side
+        ("interviews.room", ("interviews.matching",)),
+        ("interviews.matching", ("interviews.room",)),
+        (
+            "interviews.fit",
+            ("interviews.scheduling", "interviews.sessions", "interviews.matching", "interviews.room"),
+        ),
     ],
 )
 def test_the_parts_of_interviews_import_downwards_only(part, above):

@@ -16,7 +16,9 @@ from interviews.scheduling.models import Slot
 LATE_CANCEL_WINDOW = timedelta(hours=24)
 NO_SHOW_AFTER = timedelta(minutes=15)
 NO_SHOW_UNTIL = timedelta(hours=48)  # after the end
-JOIN_OPENS_BEFORE = timedelta(minutes=10)
+# The interview room opens this long before the start and closes this long after the end.
+ROOM_OPENS_BEFORE = timedelta(minutes=15)
+ROOM_CLOSES_AFTER = timedelta(hours=2)
 
 
 # The interview's phases, in order, with what the interviewer's guide calls them.
@@ -224,9 +226,19 @@ class Session(models.Model):
     def has_started(self, now=None) -> bool:
         return (now or timezone.now()) >= self.start
 
-    def can_join(self, now=None) -> bool:
+    @property
+    def room_url(self) -> str:
+        """The interview room as a full address, for e-mails."""
+        return f"{settings.SITE_URL}{reverse('session-room', args=[self.pk])}"
+
+    def room_is_open(self, now=None) -> bool:
+        """The room is open to the two people from 15 minutes before the start until 2 hours after
+        the end; a cancelled session (or a no-show) has none."""
         now = now or timezone.now()
-        return self.status == SessionStatus.SCHEDULED and self.start - JOIN_OPENS_BEFORE <= now < self.end
+        return (
+            self.status in (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
+            and self.start - ROOM_OPENS_BEFORE <= now < self.end + ROOM_CLOSES_AFTER
+        )
 
     def question_visible_to(self, user, now=None) -> bool:
         """The interviewer prepares with the question; the candidate meets it in the session."""

@@ -87,8 +87,9 @@ class TestFormPage:
     ):
         client.force_login(interviewer)
         evaluation_save(session=past_session, interviewer=interviewer, data={"hints": 1})
-        # session, user, the session, its evaluation, its scores with dimensions, the rubric's dimensions
-        with django_assert_num_queries(6):
+        # session, user, the session, its evaluation, its scores with dimensions, the rubric's
+        # dimensions, the room's events and whether its board was drawn
+        with django_assert_num_queries(8):
             assert client.get(reverse("evaluation-form", args=[past_session.pk])).status_code == 200
 
 
@@ -194,7 +195,7 @@ def test_session_page_with_an_evaluation_has_a_fixed_query_count(
     evaluation_save(session=past_session, interviewer=interviewer, data=full_data, submit=True)
     client.force_login(candidate)
     # session, user, the session, evaluation (+ scores with dimensions, + rubric dimensions), rating,
-    # the other person's reliability
-    with django_assert_num_queries(8):
+    # the other person's reliability, whether the room's board was drawn
+    with django_assert_num_queries(9):
         response = client.get(reverse("session-detail", args=[past_session.pk]))
     assert response.content.count(b"score-pill") == rubric.dimensions.count()

@@ -1,0 +1,233 @@
+"""What happens in the interview room. Every action is checked here, for the WebSocket and the
+API alike: only the interviewer reveals, logs help, writes notes or moves the clock, and only
+while the room is open. Each change is stored, then the room is told (after commit)."""
+
+from datetime import datetime
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pycrdt import Doc
+
+from accounts.errors import Conflict
+from accounts.models import User
+from interviews.room.hooks import hooks
+from interviews.room.models import (
+    INTERVENTIONS,
+    NOTE_MAX_LENGTH,
+    RoomBoard,
+    RoomEvent,
+    RoomEventKind,
+    RoomNote,
+    RoomPresence,
+)
+from interviews.room.selectors import UNDO_WINDOW, clock_state, phase_now, room_events, room_session
+from interviews.sessions.models import Session
+from interviews.sessions.selectors import session_for_user
+
+MAX_LOGGED = 50  # help of one kind in one session, as the rubric's counters allow
+
+
+def room_group(session_id: int) -> str:
+    return f"room-{session_id}"
+
+
+def room_announce(session_id: int) -> None:
+    """Tell everyone in the room that its state changed (each connection reads its own view)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(room_group(session_id), {"type": "room.changed"})
+
+
+def room_act(
+    *, user: User, session_id, action: str, data: dict | None = None, now: datetime | None = None
+) -> None:
+    """Carry out one of the interviewer's actions in the room.
+
+    404 for anyone outside the session; PermissionDenied for the candidate; Conflict when the room
+    is closed or the action does not fit the room's state (the clock already running, a fact
+    already revealed, an entry too old to undo); ValidationError for bad data. Nothing is stored
+    when a rule fails.
+    """
+    now = now or timezone.now()
+    data = data if isinstance(data, dict) else {}
+    session = room_session(user, session_id)
+    if user.pk != session.interviewer_id:
+        raise PermissionDenied("Only the interviewer can do that.")
+    if action not in ACTIONS:
+        raise ValidationError(f"Unknown action {str(action)[:40]!r}.")
+    try:
+        with transaction.atomic():
+            session = session_for_user(user, session.pk, write=True)  # actions of one room queue up
+            if not session.room_is_open(now):
+                raise Conflict("The room is closed.")
+            _ACTIONS[action](session, data, now)
+            transaction.on_commit(lambda: room_announce(session.pk))
+    except IntegrityError as exc:  # a double press raced past the checks
+        raise Conflict("That was already done.") from exc
+
+
+def _clock(session: Session, now: datetime) -> tuple[list[RoomEvent], dict]:
+    events = room_events(session)
+    return events, clock_state(events, session.question.phases(), now)
+
+
+def _record(session: Session, kind: str, now: datetime, events: list[RoomEvent], **fields) -> RoomEvent:
+    phase = phase_now(events, len(session.question.phases()))
+    return RoomEvent.objects.create(session=session, kind=kind, phase=phase, at=now, **fields)
+
+
+def _start(session, data, now):
+    events, clock = _clock(session, now)
+    if clock["started"]:
+        raise Conflict("The clock has already started.")
+    if not clock["phases"]:
+        raise Conflict("This question's guide has no phases to time.")
+    _record(session, RoomEventKind.CLOCK_START, now, events)
+
+
+def _next(session, data, now):
+    events, clock = _clock(session, now)
+    if not clock["started"] or clock["finished"]:
+        raise Conflict(
+            "The clock is not running a phase." if not clock["started"] else "The last phase is over."
+        )
+    event = _record(session, RoomEventKind.PHASE_NEXT, now, events)
+    event.phase = clock["phase"] + 1  # the phase it begins (past the last one: the clock stops)
+    event.save(update_fields=["phase"])
+
+
+def _pause(session, data, now):
+    events, clock = _clock(session, now)
+    if not clock["running"]:
+        raise Conflict("The clock is not running.")
+    _record(session, RoomEventKind.PAUSE, now, events)
+
+
+def _resume(session, data, now):
+    events, clock = _clock(session, now)
+    if not clock["started"] or clock["running"] or clock["finished"]:
+        raise Conflict("The clock is not paused.")
+    _record(session, RoomEventKind.RESUME, now, events)
+
+
+def _reveal_prompt(session, data, now):
+    events = room_events(session)
+    if any(e.kind == RoomEventKind.REVEAL_PROMPT for e in events):
+        raise Conflict("The prompt is already revealed.")
+    _record(session, RoomEventKind.REVEAL_PROMPT, now, events)
+
+
+def _reveal_fact(session, data, now):
+    fact = data.get("fact")
+    if not isinstance(fact, int) or isinstance(fact, bool) or not 0 <= fact < len(session.question.facts()):
+        raise ValidationError({"fact": "Choose one of the question's facts."})
+    events = room_events(session)
+    if any(e.kind == RoomEventKind.REVEAL_FACT and e.fact == fact for e in events):
+        raise Conflict("That fact is already revealed.")
+    _record(session, RoomEventKind.REVEAL_FACT, now, events, fact=fact)
+
+
+def _log(session, data, now):
+    kind = data.get("kind")
+    if kind not in INTERVENTIONS:
+        raise ValidationError({"kind": "Log a hint, guidance or a clarification."})
+    events = room_events(session)
+    if sum(e.kind == kind and e.undone_at is None for e in events) >= MAX_LOGGED:
+        raise Conflict(f"{MAX_LOGGED} is the most the rubric counts.")
+    _record(session, kind, now, events)
+
+
+def _undo(session, data, now):
+    event = RoomEvent.objects.filter(
+        session=session, pk=data.get("event") if isinstance(data.get("event"), int) else None,
+        kind__in=list(INTERVENTIONS), undone_at__isnull=True,
+    ).first()  # fmt: skip
+    if event is None:
+        raise Conflict("There is no such entry to undo.")
+    if now - event.at >= UNDO_WINDOW:
+        raise Conflict("Entries can be undone for a minute only.")
+    event.undone_at = now
+    event.save(update_fields=["undone_at"])
+
+
+def _note(session, data, now):
+    text = data.get("text")
+    text = text.strip() if isinstance(text, str) else ""
+    if not text:
+        raise ValidationError({"text": "Write the note first."})
+    if len(text) > NOTE_MAX_LENGTH or "\x00" in text:
+        raise ValidationError({"text": f"A note holds at most {NOTE_MAX_LENGTH} characters."})
+    dimension = data.get("dimension") or ""
+    if dimension and dimension not in dict(hooks.note_dimensions(session)):
+        raise ValidationError({"dimension": "Tag the note with one of the rubric's dimensions, or none."})
+    events = room_events(session)
+    RoomNote.objects.create(
+        session=session,
+        text=text,
+        dimension=dimension,
+        phase=phase_now(events, len(session.question.phases())),
+        at=now,
+    )
+
+
+def _delete_note(session, data, now):
+    note = data.get("note")
+    deleted, _ = RoomNote.objects.filter(session=session, pk=note if isinstance(note, int) else None).delete()
+    if not deleted:
+        raise Conflict("There is no such note.")
+
+
+_ACTIONS = {
+    "start": _start,
+    "next": _next,
+    "pause": _pause,
+    "resume": _resume,
+    "reveal_prompt": _reveal_prompt,
+    "reveal_fact": _reveal_fact,
+    "log": _log,
+    "undo": _undo,
+    "note": _note,
+    "delete_note": _delete_note,
+}
+ACTIONS = tuple(_ACTIONS)
+
+
+def presence_enter(*, session: Session, user: User, channel: str, now: datetime | None = None) -> None:
+    RoomPresence.objects.update_or_create(
+        channel=channel, defaults={"session": session, "user": user, "seen_at": now or timezone.now()}
+    )
+
+
+def presence_seen(*, channel: str, now: datetime | None = None) -> None:
+    RoomPresence.objects.filter(channel=channel).update(seen_at=now or timezone.now())
+
+
+def presence_leave(*, channel: str) -> None:
+    RoomPresence.objects.filter(channel=channel).delete()
+
+
+BOARD_MAX_BYTES = 8 * 1024 * 1024  # a whole board's document; an hour's drawing is far less
+
+
+def board_merge(*, session_id: int, updates: list[bytes], now: datetime | None = None) -> int:
+    """Merge Yjs updates from one connection into the board's stored document (Yjs updates
+    commute, so connections from any number of processes each merge theirs). The row lock
+    serialises the merges. Returns the document's size; raises Conflict past BOARD_MAX_BYTES
+    (the stored document is left as it was)."""
+    with transaction.atomic():
+        board, _ = RoomBoard.objects.select_for_update().get_or_create(session_id=session_id)
+        doc = Doc()
+        if board.document:
+            doc.apply_update(bytes(board.document))
+        for update in updates:
+            doc.apply_update(update)
+        document = doc.get_update()
+        if len(document) > BOARD_MAX_BYTES:
+            raise Conflict("The board is full.")
+        board.document = document
+        board.updated_at = now or timezone.now()
+        board.save(update_fields=["document", "updated_at"])
+    return len(document)
