@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -43,6 +44,7 @@ def seed_interviews(users: dict[str, User]) -> None:
     _seed_past_sessions(users)
     for email in ("cara@example.com", "sam@example.com"):
         _seed_upcoming_session(users[email])
+    _seed_session_in_the_room(users["cara@example.com"], users["ivan@example.com"])
     _seed_match_request(users["sam@example.com"])
 
 
@@ -87,6 +89,32 @@ def _seed_upcoming_session(candidate: User) -> None:
     )
     if offers:
         session_book(candidate=candidate, slot_id=offers[0].pk)
+
+
+def _seed_session_in_the_room(candidate: User, interviewer: User) -> None:
+    """A session of cara's with ivan starting in ten minutes, so the interview room is open to
+    try (sign in as each in two browsers). A new one each run once the last is over."""
+    now = timezone.now()
+    people = Q(candidate__in=[candidate, interviewer]) | Q(interviewer__in=[candidate, interviewer])
+    soon = now.replace(second=0, microsecond=0) + timedelta(minutes=10)
+    busy = Session.objects.filter(
+        people, status=SessionStatus.SCHEDULED, end__gt=now, start__lt=soon + timedelta(hours=1)
+    )
+    if busy.exists():
+        return
+    Session.objects.create(
+        candidate=candidate,
+        interviewer=interviewer,
+        start=soon,
+        end=soon + timedelta(hours=1),
+        target_level=candidate.target_level,
+        company_type=candidate.target_company_type,
+        question=question_assign(
+            candidate=candidate,
+            target_level=candidate.target_level,
+            company_type=candidate.target_company_type,
+        ),
+    )
 
 
 def _seed_match_request(sam: User) -> None:
