@@ -10,7 +10,7 @@ import "./board.css";
 import { Excalidraw, MainMenu } from "@excalidraw/excalidraw";
 import { useEffect, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { ExcalidrawBinding } from "y-excalidraw";
+import { ExcalidrawBinding, yjsToExcalidraw } from "y-excalidraw";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
@@ -33,32 +33,50 @@ function showStatus(text, state) {
   }
 }
 
-function Board({ ydoc, provider, readonly }) {
+function Board({ ydoc, provider, synced, readonly }) {
   const [api, setApi] = useState(null);
   const [binding, setBinding] = useState(null);
   const container = useRef(null);
+  // Excalidraw resets its scene to initialData once it has loaded. A binding made before that
+  // would see the reset as "the user deleted everything" and delete it from the shared
+  // document, so the scene starts from the synced document and the binding waits for the load.
+  const [initialData] = useState(() =>
+    synced.then(() => ({ elements: yjsToExcalidraw(ydoc.getArray("elements")) })),
+  );
 
   useEffect(() => {
     if (!api) return undefined;
-    const elements = ydoc.getArray("elements");
-    const made = new ExcalidrawBinding(elements, ydoc.getMap("assets"), api, provider.awareness, {
-      excalidrawDom: container.current,
-      // Each person undoes only their own strokes.
-      undoManager: new Y.UndoManager(elements),
-    });
-    setBinding(made);
-    window.peerloopBoard.api = api;
+    let made = null;
+    let cancelled = false;
+    const bind = () => {
+      if (cancelled) return;
+      if (api.getAppState().isLoading) {
+        requestAnimationFrame(bind);
+        return;
+      }
+      const elements = ydoc.getArray("elements");
+      made = new ExcalidrawBinding(elements, ydoc.getMap("assets"), api, provider.awareness, {
+        excalidrawDom: container.current,
+        // Each person undoes only their own strokes.
+        undoManager: new Y.UndoManager(elements),
+      });
+      setBinding(made);
+      window.peerloopBoard.api = api;
+    };
+    initialData.then(() => requestAnimationFrame(bind));
     return () => {
-      made.destroy();
+      cancelled = true;
+      if (made) made.destroy();
       setBinding(null);
       window.peerloopBoard.api = null;
     };
-  }, [api, ydoc, provider]);
+  }, [api, ydoc, provider, initialData]);
 
   return (
     <div ref={container} className="peerloop-board">
       <Excalidraw
         excalidrawAPI={setApi}
+        initialData={initialData}
         onPointerUpdate={binding?.onPointerUpdate}
         isCollaborating={true}
         viewModeEnabled={readonly}
@@ -106,8 +124,13 @@ function mount(root) {
     else showStatus("Reconnecting…", "reconnecting");
   });
 
+  const synced = new Promise((resolve) => {
+    if (provider.synced) resolve();
+    else provider.once("sync", resolve);
+  });
+
   window.peerloopBoard = { ydoc, provider, api: null };
-  createRoot(root).render(<Board ydoc={ydoc} provider={provider} readonly={readonly} />);
+  createRoot(root).render(<Board ydoc={ydoc} provider={provider} synced={synced} readonly={readonly} />);
 }
 
 const root = document.getElementById("board");
