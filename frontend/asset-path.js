@@ -19,3 +19,15 @@ window.FontFace = class extends NativeFontFace {
     super(family, source, descriptors);
   }
 };
+
+// Exporting or copying as SVG fetches the fonts to embed them, falling back to esm.sh for the
+// ones we do not ship (the CJK font, 13 MB). Refuse that here, so no page, with or without a
+// CSP, asks the CDN.
+const nativeFetch = window.fetch.bind(window);
+window.fetch = (input, init) => {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  if (url.startsWith("https://esm.sh/")) {
+    return Promise.reject(new TypeError(`Not fetched from a CDN: ${url}`));
+  }
+  return nativeFetch(input, init);
+};

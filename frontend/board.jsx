@@ -55,11 +55,11 @@ function Board({ ydoc, provider, synced, readonly }) {
         return;
       }
       const elements = ydoc.getArray("elements");
-      made = new ExcalidrawBinding(elements, ydoc.getMap("assets"), api, provider.awareness, {
-        excalidrawDom: container.current,
-        // Each person undoes only their own strokes.
-        undoManager: new Y.UndoManager(elements),
-      });
+      // Each person undoes only their own strokes. View mode has no undo buttons to take over.
+      const undo = readonly
+        ? undefined
+        : { excalidrawDom: container.current, undoManager: new Y.UndoManager(elements) };
+      made = new ExcalidrawBinding(elements, ydoc.getMap("assets"), api, provider.awareness, undo);
       setBinding(made);
       window.peerloopBoard.api = api;
     };
@@ -70,7 +70,7 @@ function Board({ ydoc, provider, synced, readonly }) {
       setBinding(null);
       window.peerloopBoard.api = null;
     };
-  }, [api, ydoc, provider, initialData]);
+  }, [api, ydoc, provider, initialData, readonly]);
 
   return (
     <div ref={container} className="peerloop-board">
