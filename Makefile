@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint format
+.PHONY: install run test fuzz lint format assets
 
 # The virtual environment is rebuilt only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -33,3 +33,7 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The whiteboard's bundle (static/room/, committed): only who changes frontend/ needs Node.
+assets:
+	npm ci && npm run build
