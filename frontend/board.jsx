@@ -14,7 +14,7 @@ import { ExcalidrawBinding, yjsToExcalidraw } from "y-excalidraw";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
-// The two people in a room get distinct pointer colours from their client ids.
+// A pointer colour per person, picked by the (random) Yjs client id.
 const COLOURS = ["#1971c2", "#e03131", "#2f9e44", "#f08c00", "#9c36b5", "#0c8599"];
 
 function socketBase(value) {
