@@ -14,7 +14,7 @@ import { ExcalidrawBinding, yjsToExcalidraw } from "y-excalidraw";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
-// The two people in a room get distinct pointer colours from their client ids.
+// A pointer colour per person, picked by the (random) Yjs client id.
 const COLOURS = ["#1971c2", "#e03131", "#2f9e44", "#f08c00", "#9c36b5", "#0c8599"];
 
 function socketBase(value) {
@@ -47,6 +47,7 @@ function Board({ ydoc, provider, synced, readonly }) {
   useEffect(() => {
     if (!api) return undefined;
     let made = null;
+    let stopKeys = null;
     let cancelled = false;
     const bind = () => {
       if (cancelled) return;
@@ -56,16 +57,30 @@ function Board({ ydoc, provider, synced, readonly }) {
       }
       const elements = ydoc.getArray("elements");
       // Each person undoes only their own strokes. View mode has no undo buttons to take over.
-      const undo = readonly
-        ? undefined
-        : { excalidrawDom: container.current, undoManager: new Y.UndoManager(elements) };
+      const undoManager = readonly ? null : new Y.UndoManager(elements);
+      const undo = undoManager ? { excalidrawDom: container.current, undoManager } : undefined;
       made = new ExcalidrawBinding(elements, ydoc.getMap("assets"), api, provider.awareness, undo);
+      if (undoManager) {
+        // The binding takes over Ctrl+Z; do the same for Cmd+Z, outside text being typed.
+        const onKey = (event) => {
+          if (!event.metaKey || event.ctrlKey || event.key?.toLowerCase() !== "z") return;
+          if (event.target.closest?.("textarea, input")) return;
+          event.stopPropagation();
+          event.preventDefault();
+          if (event.shiftKey) undoManager.redo();
+          else undoManager.undo();
+        };
+        const dom = container.current;
+        dom.addEventListener("keydown", onKey, { capture: true });
+        stopKeys = () => dom.removeEventListener("keydown", onKey, { capture: true });
+      }
       setBinding(made);
       window.peerloopBoard.api = api;
     };
     initialData.then(() => requestAnimationFrame(bind));
     return () => {
       cancelled = true;
+      if (stopKeys) stopKeys();
       if (made) made.destroy();
       setBinding(null);
       window.peerloopBoard.api = null;
@@ -81,6 +96,8 @@ function Board({ ydoc, provider, synced, readonly }) {
         isCollaborating={true}
         viewModeEnabled={readonly}
         langCode="en"
+        aiEnabled={false}
+        validateEmbeddable={() => false}
         theme="light"
         UIOptions={{
           canvasActions: {
