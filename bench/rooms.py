@@ -45,6 +45,7 @@ os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
+STAMP = "0000000000.000000"  # as long as f"{time.time():017.6f}", so the update's bytes keep their layout
 MARK = re.compile(rb"@@(\d+)\|(\d+\.\d+)@@")  # sender's client number and send time, in the update
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -177,7 +178,7 @@ def element(number: int, version: int, sender: int) -> dict:
         "updated": int(time.time() * 1000),
         "link": None,
         "locked": False,
-        "customData": {"bench": f"@@{sender}|{time.time():.6f}@@"},
+        "customData": {"bench": f"@@{sender}|{STAMP}@@"},  # the send time goes in place of STAMP
     }
     if kind == "text":
         el.update(text=LABELS[number % len(LABELS)], fontSize=20, fontFamily=5, textAlign="left")
@@ -236,7 +237,9 @@ async def board_client(url, pk, cookie, room, me, draws, stats, stop, rate):
 
     ws_url = url.replace("http://", "ws://") + f"/ws/sessions/{pk}/board"
     headers = {"Cookie": cookie, "Origin": url}
-    drawer = Drawer(me)
+    # The edits are made beforehand (pycrdt's encoding would otherwise make the one client
+    # process the bottleneck); each gets its send time written into its bytes as it goes.
+    edits = iter(draws) if draws else iter(())
     async with connect(ws_url, additional_headers=headers, open_timeout=60, max_size=None) as ws:
 
         async def reader():
@@ -257,13 +260,16 @@ async def board_client(url, pk, cookie, room, me, draws, stats, stop, rate):
                 await asyncio.sleep(random.uniform(0, 1 / rate))
                 next_at = time.monotonic()
                 while not stop.is_set():
-                    await ws.send(create_update_message(drawer.edit()))
+                    edit = next(edits, None)
+                    if edit is None:
+                        break
+                    stamp = f"{time.time():017.6f}".encode()
+                    await ws.send(create_update_message(edit.replace(STAMP.encode(), stamp, 1)))
                     if stats.measuring:
                         stats.sent += 1
                     next_at += 1 / rate
                     await asyncio.sleep(max(0.0, next_at - time.monotonic()))
-            else:
-                await stop.wait()
+            await stop.wait()
         except Exception as exc:  # a closed connection is a finding, not a crash
             stats.closed.append(f"board {pk}: {exc!r}"[:200])
         task.cancel()
@@ -328,15 +334,23 @@ async def load(seeded, web_a, web_b, args) -> dict:
         await asyncio.sleep(next(order) * args.stagger)  # people arrive a few at a time
         await coroutine_factory()
 
+    edits = int((args.warmup + args.stagger * 4 * len(seeded) + args.duration + 5) * args.rate)
+
+    def drawing(sender: int) -> list[bytes]:
+        drawer = Drawer(sender)
+        return [drawer.edit() for _ in range(edits)]
+
+    print(f"drawing {edits} edits per drawing client beforehand...", flush=True)
     tasks = []
     for room, (pk, ivan, cara) in enumerate(seeded):
         base = 2 * room
-        draw_ivan = args.drawing == "both"
+        draw_ivan = drawing(base) if args.drawing == "both" else None
+        draw_cara = drawing(base + 1)
         tasks += [
             opened(lambda u=web_a.url, p=pk, c=ivan, r=room, m=base, d=draw_ivan: board_client(
                 u, p, c, r, m, d, stats, stop, args.rate)),
-            opened(lambda u=web_b.url, p=pk, c=cara, r=room, m=base + 1: board_client(
-                u, p, c, r, m, True, stats, stop, args.rate)),
+            opened(lambda u=web_b.url, p=pk, c=cara, r=room, m=base + 1, draw_cara=draw_cara: board_client(
+                u, p, c, r, m, draw_cara, stats, stop, args.rate)),
             opened(lambda u=web_a.url, p=pk, c=ivan: room_client(u, p, c, True, stats, stop)),
             opened(lambda u=web_b.url, p=pk, c=cara: room_client(u, p, c, False, stats, stop)),
         ]  # fmt: skip
@@ -345,6 +359,7 @@ async def load(seeded, web_a, web_b, args) -> dict:
     await asyncio.sleep(args.warmup)
     workers = web_a.workers() + web_b.workers()
     cpu_before = {pid: cpu_seconds(pid) for pid in workers}
+    cpu_before["client"] = cpu_seconds(os.getpid())
     clock = time.monotonic()
     stats.measuring = True
     stats.window = (time.time(), float("inf"))
@@ -357,6 +372,7 @@ async def load(seeded, web_a, web_b, args) -> dict:
     stats.window = (stats.window[0], time.time())
     elapsed = time.monotonic() - clock
     cpu = {pid: (cpu_seconds(pid) - cpu_before[pid]) / elapsed for pid in workers}
+    client_cpu = (cpu_seconds(os.getpid()) - cpu_before["client"]) / elapsed
     await asyncio.sleep(2)  # the last updates still on their way
     stop.set()
     await asyncio.gather(*running, return_exceptions=True)
@@ -365,6 +381,7 @@ async def load(seeded, web_a, web_b, args) -> dict:
         "cpu": cpu,
         "rss": {pid: max(s) for pid, s in rss_samples.items()},
         "elapsed": elapsed,
+        "client_cpu": client_cpu,
     }
 
 
@@ -492,6 +509,12 @@ def report_load(result, baseline, args) -> None:
         f"per connection ({connections}): CPU {cpu_total / connections * 100:.2f}% of a core, "
         f"RSS {(rss_total - base_total) / connections / 1024:.0f} KiB above the baseline "
         f"({rss_total / connections / 1024:.0f} KiB with it)"
+    )
+    drawers = args.rooms * (2 if args.drawing == "both" else 1)
+    print(
+        f"sent {stats.sent / result['elapsed']:.0f} updates/s of {drawers * args.rate:.0f} wanted; "
+        f"the client process used {result['client_cpu']:.0%} of a core; "
+        f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     if stats.errors:
         print(f"room errors: {stats.errors}")
