@@ -17,7 +17,7 @@ The interviewer also logs a hint, reveals a fact or undoes the last entry every 
 
 Then: the board document of a 60-minute session (5 edits a second for an hour over 150
 elements, each edit re-sending the element's whole map as y-excalidraw does), stored through
-board_merge, and how long a fresh connection takes to receive it (sync step 1 -> step 2).
+board_save, and how long a fresh connection takes to receive it (sync step 1 -> step 2).
 """
 
 import argparse
@@ -454,17 +454,21 @@ def main() -> None:
         if not args.skip_load:
             report_load(asyncio.run(load(seeded, web_a, web_b, args)), baseline, args)
 
-        from interviews.room.services import board_merge
+        from interviews.room.selectors import board_for
+        from interviews.room.services import board_compact, board_save
+        from interviews.sessions.models import Session
 
         document = hour_of_drawing(elements=150, rate=args.rate, minutes=60)
         pk, ivan, _cara = seeded[-1]
-        stored = board_merge(session_id=pk, updates=[document])
+        board_save(session_id=pk, updates=[document])
+        stored = board_compact(session_id=pk)
+        assert len(board_for(Session(pk=pk))) == stored
         timings = [asyncio.run(resync(web_a.url, pk, ivan)) for _ in range(args.resyncs)]
         total = statistics.median(t[0] for t in timings) * 1000
         step = statistics.median(t[1] for t in timings) * 1000
         print(
             f"\n60-minute board ({int(args.rate * 3600)} edits over 150 elements): {len(document):,} bytes "
-            f"as one update, {stored:,} bytes stored by board_merge; resync received {timings[0][2]:,} bytes"
+            f"as one update, {stored:,} bytes stored; resync received {timings[0][2]:,} bytes"
         )
         print(
             f"reconnect resync (median of {len(timings)}): {total:.1f} ms from opening the socket, "

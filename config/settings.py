@@ -118,12 +118,15 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The interview room's channel layer: Redis, so every web process shares every room; without
-# REDIS_URL the in-memory layer, where one process (make run) serves all rooms.
+# REDIS_URL the in-memory layer, where one process (make run) serves all rooms. Pub/sub: a
+# room's message is one PUBLISH that each process holding the room hears, with no per-process
+# queue to fill up (the room's state is in the database: nothing depends on a message's
+# delivery beyond the moment).
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "peerloop:room", "capacity": 500},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "peerloop:room"},
         }
     }
 else:

@@ -3,7 +3,7 @@ module, and this index imports them all (nothing else should import from here)."
 
 from interviews.matching.models import MatchRequest, MatchRequestStatus, MatchWindow, RoundLease
 from interviews.notifications.models import OutboxMessage
-from interviews.room.models import RoomBoard, RoomEvent, RoomNote, RoomPresence
+from interviews.room.models import RoomBoard, RoomBoardUpdate, RoomEvent, RoomNote, RoomPresence
 from interviews.scheduling.models import AvailabilityWindow, BlockedDate, Slot, Weekday
 from interviews.sessions.models import Question, Session, SessionStatus
 
@@ -16,6 +16,7 @@ __all__ = [
     "OutboxMessage",
     "Question",
     "RoomBoard",
+    "RoomBoardUpdate",
     "RoomEvent",
     "RoomNote",
     "RoomPresence",

@@ -13,13 +13,13 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
-from pycrdt import YMessageType, YSyncMessageType, handle_sync_message
+from pycrdt import YMessageType, YSyncMessageType, create_sync_message, handle_sync_message
 from pycrdt.websocket.django_channels_consumer import YjsConsumer
 
 from accounts.errors import Conflict, error_text
 from interviews.room.selectors import board_for, room_session, room_state
 from interviews.room.services import (
-    board_merge,
+    board_save,
     presence_enter,
     presence_leave,
     presence_seen,
@@ -132,8 +132,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
 
 class BoardConsumer(YjsConsumer):
-    """The shared whiteboard: pycrdt-websocket's Yjs consumer, admitted like the room, with its
-    document loaded from the database and each connection's own updates merged back into it a
+    """The shared whiteboard: pycrdt-websocket's Yjs consumer, admitted like the room, greeting
+    only the new connection with its sync step 1 and passing each message to the others only
+    (the stock consumer sends both to the whole room, the sender included), with its document
+    loaded from the database and each connection's own updates merged back into it a
     moment after they stop coming (and when it closes), so a reload, a reconnect, a restart or
     a lost channel layer loses no stroke."""
 
@@ -161,7 +163,21 @@ class BoardConsumer(YjsConsumer):
         self.pending: list[bytes] = []
         self.first_pending = None
         self.saver = None
-        await super().connect()
+        self.room_name = self.make_room_name()
+        self.ydoc = await self.make_ydoc()
+        await self.channel_layer.group_add(self.room_name, self.channel_name)
+        await self.accept()
+        await self.send(bytes_data=create_sync_message(self.ydoc))  # to this connection only
+
+    async def group_send_message(self, message: bytes) -> None:
+        """To everyone else in the room (the sender has it already)."""
+        await self.channel_layer.group_send(
+            self.room_name, {"type": "send_message", "message": message, "sender": self.channel_name}
+        )
+
+    async def send_message(self, message_wrapper) -> None:
+        if message_wrapper.get("sender") != self.channel_name:
+            await self.send(bytes_data=message_wrapper["message"])
 
     async def disconnect(self, code):
         if self.session is None:
@@ -217,7 +233,7 @@ class BoardConsumer(YjsConsumer):
         if not updates:
             return
         try:
-            await database_sync_to_async(board_merge)(session_id=self.session.pk, updates=updates)
+            await database_sync_to_async(board_save)(session_id=self.session.pk, updates=updates)
         except Conflict:
             await self.close(code=TOO_BIG)
 

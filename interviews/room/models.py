@@ -82,8 +82,8 @@ class RoomNote(models.Model):
 
 
 class RoomBoard(models.Model):
-    """The shared whiteboard's Yjs document, merged from every connection's updates as they come
-    (debounced). After the room closes it is the session's read-only board."""
+    """The shared whiteboard's Yjs document, with the strokes of its RoomBoardUpdate rows folded
+    in now and then. After the room closes, document and rows are the session's read-only board."""
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, primary_key=True, related_name="board")
     document = models.BinaryField(default=bytes)
@@ -91,6 +91,18 @@ class RoomBoard(models.Model):
 
     def __str__(self) -> str:
         return f"Board of session {self.session_id}"
+
+
+class RoomBoardUpdate(models.Model):
+    """Strokes saved by one connection (its updates of a second or so, merged): appending a row
+    costs the same however large the board is, and takes no lock."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="board_updates")
+    update = models.BinaryField()
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Board update of session {self.session_id} at {self.at:%H:%M:%S}"
 
 
 class RoomPresence(models.Model):

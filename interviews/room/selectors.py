@@ -3,8 +3,10 @@ there, and the record of the session (phases, reveals and help, in time)."""
 
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from pycrdt import merge_updates
 
 from accounts.models import User
 from interviews.room.hooks import hooks
@@ -12,6 +14,7 @@ from interviews.room.models import (
     CLOCK_KINDS,
     INTERVENTIONS,
     RoomBoard,
+    RoomBoardUpdate,
     RoomEvent,
     RoomEventKind,
     RoomNote,
@@ -228,9 +231,20 @@ def room_evidence(session: Session) -> dict[str, str]:
 
 
 def board_for(session: Session) -> bytes:
-    """The board's stored document (empty bytes when nothing was drawn)."""
-    return bytes(RoomBoard.objects.filter(session=session).values_list("document", flat=True).first() or b"")
+    """The board's whole document: the stored one with the updates saved since (empty bytes when
+    nothing was drawn). Two queries."""
+    document = RoomBoard.objects.filter(session=session).values_list("document", flat=True).first()
+    parts = [bytes(document)] if document else []
+    parts += [
+        bytes(u)
+        for u in RoomBoardUpdate.objects.filter(session=session)
+        .order_by("pk")
+        .values_list("update", flat=True)
+    ]
+    return merge_updates(*parts) if parts else b""
 
 
 def board_drawn(session: Session) -> bool:
-    return RoomBoard.objects.filter(session=session).exists()
+    return Session.objects.filter(
+        Q(board__isnull=False) | Q(board_updates__isnull=False), pk=session.pk
+    ).exists()

@@ -9,7 +9,7 @@ from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from pycrdt import Doc
+from pycrdt import merge_updates
 
 from accounts.errors import Conflict
 from accounts.models import User
@@ -18,6 +18,7 @@ from interviews.room.models import (
     INTERVENTIONS,
     NOTE_MAX_LENGTH,
     RoomBoard,
+    RoomBoardUpdate,
     RoomEvent,
     RoomEventKind,
     RoomNote,
@@ -210,24 +211,35 @@ def presence_leave(*, channel: str) -> None:
 
 
 BOARD_MAX_BYTES = 8 * 1024 * 1024  # a whole board's document; an hour's drawing is far less
+COMPACT_AFTER = 50  # update rows folded into the document at once
 
 
-def board_merge(*, session_id: int, updates: list[bytes], now: datetime | None = None) -> int:
-    """Merge Yjs updates from one connection into the board's stored document (Yjs updates
-    commute, so connections from any number of processes each merge theirs). The row lock
-    serialises the merges. Returns the document's size; raises Conflict past BOARD_MAX_BYTES
-    (the stored document is left as it was)."""
+def board_save(*, session_id: int, updates: list[bytes]) -> None:
+    """Store one connection's Yjs updates (merged into one row: they commute, so connections in
+    any number of processes each store theirs), and fold the rows into the board's document once
+    there are COMPACT_AFTER of them. Saving never rewrites the whole board: that work, which grows
+    with the board, happens once per COMPACT_AFTER saves."""
+    RoomBoardUpdate.objects.create(session_id=session_id, update=merge_updates(*updates))
+    if RoomBoardUpdate.objects.filter(session_id=session_id).count() >= COMPACT_AFTER:
+        board_compact(session_id=session_id)
+
+
+def board_compact(*, session_id: int) -> int:
+    """Fold the board's update rows into its document (under the board row's lock). Returns the
+    document's size; raises Conflict past BOARD_MAX_BYTES, leaving everything as it was."""
     with transaction.atomic():
         board, _ = RoomBoard.objects.select_for_update().get_or_create(session_id=session_id)
-        doc = Doc()
-        if board.document:
-            doc.apply_update(bytes(board.document))
-        for update in updates:
-            doc.apply_update(update)
-        document = doc.get_update()
+        rows = list(
+            RoomBoardUpdate.objects.filter(session_id=session_id).order_by("pk").values_list("pk", "update")
+        )
+        if not rows:
+            return len(board.document)
+        parts = [bytes(board.document)] if board.document else []
+        document = merge_updates(*parts, *(bytes(update) for _, update in rows))
         if len(document) > BOARD_MAX_BYTES:
             raise Conflict("The board is full.")
         board.document = document
-        board.updated_at = now or timezone.now()
+        board.updated_at = timezone.now()
         board.save(update_fields=["document", "updated_at"])
+        RoomBoardUpdate.objects.filter(session_id=session_id, pk__lte=rows[-1][0]).delete()
     return len(document)

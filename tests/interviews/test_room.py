@@ -269,3 +269,26 @@ class TestBoardImage:
             and "default-src 'none'" in image["Content-Security-Policy"]
         )
         assert image["X-Content-Type-Options"] == "nosniff"
+
+
+class TestBoardStore:
+    def test_saves_append_and_fold_into_the_document_without_losing_a_stroke(self, live):
+        from pycrdt import Array, Doc
+
+        from interviews.room.models import RoomBoardUpdate
+        from interviews.room.selectors import board_drawn, board_for
+        from interviews.room.services import COMPACT_AFTER, board_save
+
+        doc, updates = Doc(), []
+        doc.observe(lambda event: updates.append(event.update))
+        strokes = doc.get("elements", type=Array)
+        assert not board_drawn(live)
+        for n in range(COMPACT_AFTER + 3):
+            strokes.append(f"stroke {n}")
+            board_save(session_id=live.pk, updates=[updates[-1]])
+        assert RoomBoardUpdate.objects.filter(session=live).count() == 3  # the first 50 were folded in
+        assert RoomBoard.objects.get(session=live).document
+        restored = Doc()
+        restored.apply_update(board_for(live))
+        assert list(restored.get("elements", type=Array)) == [f"stroke {n}" for n in range(COMPACT_AFTER + 3)]
+        assert board_drawn(live)

@@ -222,6 +222,7 @@ class TestBoard:
             ivan, cara = _socket(_board(live), interviewer), _socket(_board(live), candidate)
             assert (await ivan.connect())[0] and (await cara.connect())[0]
             await _drain(ivan)
+            await _drain(cara)
             await cara.send_to(bytes_data=create_update_message(updates[0]))
             received = Doc()
             received_elements = received.get("elements", type=Array)
@@ -230,6 +231,7 @@ class TestBoard:
                 message = await ivan.receive_from(timeout=3)
             received.apply_update(sync_update(message))
             assert list(received_elements) == ["a box"]
+            assert await cara.receive_nothing(timeout=0.5)  # no echo of her own stroke
             await cara.disconnect()  # stores what cara drew
             await ivan.disconnect()
 
