@@ -554,7 +554,8 @@ class _Model:
             return v
 
         def fill(name, ids, key):
-            known = warm.get(key) or {}
+            # A stored fit's ids come back from JSON as strings.
+            known = {int(k): value for k, value in (warm.get(key) or {}).items()}
             if known:
                 v[lay[name]] = [known.get(int(i), 0.0) for i in ids]
 

@@ -1,5 +1,6 @@
 """Placement v2 on small seeded platforms: validation, movement, raters as they are (no database)."""
 
+import json
 import math
 
 import numpy as np
@@ -223,8 +224,10 @@ def test_a_warm_start_lands_where_a_cold_fit_does_and_a_capped_fit_says_it_did_n
     platform.calibration(60)
     obs = observations(platform.records, DIMENSIONS)
     cold = fit(obs)
-    warm = fit(obs, warm=cold.parameters())
+    stored = json.loads(json.dumps(cold.parameters()))  # as the refit reads it back: ids as strings
+    warm = fit(obs, warm=stored)
     assert cold.converged and warm.converged
+    assert warm.iterations < cold.iterations  # it started where the cold fit ended
     # Close, not identical: the staged fit stops at a tolerance, from either start (and the scale's
     # origin is only weakly pinned: compare where candidates sit against the level bands).
     assert np.allclose(warm.severity, cold.severity, atol=0.05)
