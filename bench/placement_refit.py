@@ -16,9 +16,8 @@ fresh `celery -A config worker` (prefork, one child, the project's time limits):
 - per run, "new 1 %": those 600 submitted again and the refit their submission queues, warm from
   the stored fit of 59,400 (what a refit after submissions does).
 
-Measured: wall time from queueing the task to its commit being visible, the CPU time of the worker
-child and of the PostgreSQL server processes serving it (what other people's load on a shared
-machine does not inflate), the fit's own
+Measured: wall time from queueing the task to its commit being visible, the worker child's CPU
+time over it (what other people's load on a shared machine does not inflate), the fit's own
 `seconds` with the refit's log line (reading, estimator, storing), whether it converged, and the
 child's peak resident memory (VmHWM). A task the soft time limit stops is reported as failed.
 `--limit 900` measures past the project's limit on a loaded machine (the task's own limit for
@@ -168,17 +167,6 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _worker_backends() -> list[int]:
-    """The PostgreSQL server processes serving the worker (it opened its own connections)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return [pid for (pid,) in cursor.fetchall()]
-
-
 def _failure(text: str) -> str:
     lines = [
         line for line in text.splitlines() if "time limit" in line.lower() or "raised unexpected" in line
@@ -238,7 +226,6 @@ def on_worker(force: bool, label: str, limit: int | None) -> dict:
         time.sleep(1.0)  # the child finishes the task's bookkeeping; its peak stands
         peak = _peak_rss_mib(child)
         cpu = _cpu_seconds(child) - cpu
-        server = sum(_cpu_seconds(pid) for pid in _worker_backends())
     finally:
         worker.terminate()
         try:
@@ -249,14 +236,12 @@ def on_worker(force: bool, label: str, limit: int | None) -> dict:
     row = {
         "label": label, "wall": wall, "seconds": fitted.seconds, "converged": fitted.converged,
         "evaluations": fitted.evaluations, "ratings": fitted.ratings, "interviewers": fitted.interviewers,
-        "candidates": fitted.candidates, "peak": peak, "cpu": cpu, "server": server,
-        "load": os.getloadavg()[0],
+        "candidates": fitted.candidates, "peak": peak, "cpu": cpu, "load": os.getloadavg()[0],
     }  # fmt: skip
     print(
         f"{label}: {row['evaluations']:,} evaluations ({row['ratings']:,} rubric scores, "
         f"{row['candidates']:,} candidates, {row['interviewers']:,} interviewers): queue to commit "
-        f"{wall:.1f} s (CPU: worker {cpu:.1f} s, PostgreSQL {server:.1f} s), "
-        f"the fit's own {fitted.seconds:.1f} s, "
+        f"{wall:.1f} s (worker CPU {cpu:.1f} s), the fit's own {fitted.seconds:.1f} s, "
         f"converged {fitted.converged}, "
         f"worker child peak {peak:,.0f} MiB (load {row['load']:.1f})\n  {split.split('] ', 1)[-1]}",
         flush=True,
@@ -297,9 +282,7 @@ def main() -> None:
             print(
                 f"median of {len(done)} {kind}: queue to commit "
                 f"{statistics.median(r['wall'] for r in done):.1f} s "
-                f"({min(r['wall'] for r in done):.1f}-{max(r['wall'] for r in done):.1f}), CPU: worker "
-                f"{statistics.median(r['cpu'] for r in done):.1f} s, PostgreSQL "
-                f"{statistics.median(r['server'] for r in done):.1f} s, "
+                f"({min(r['wall'] for r in done):.1f}-{max(r['wall'] for r in done):.1f}), "
                 f"fit's own {statistics.median(r['seconds'] for r in done):.1f} s, peak "
                 f"{statistics.median(r['peak'] for r in done):,.0f} MiB "
                 f"(max {max(r['peak'] for r in done):,.0f}), converged {[r['converged'] for r in done]}"
