@@ -30,6 +30,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import math  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -214,8 +215,9 @@ def _fmt(values: list[float], scale: float = 100, digits: int = 1) -> str:
 
 
 HEADER = (
-    "scenario", "v2 accuracy %", "v1 accuracy %", "plain avg, best cut-offs %", "plain avg, anchors %",
-    "v2 confidence − accuracy", "v1 confidence − accuracy", "v2 Brier", "v1 Brier",
+    "scenario", "v2 accuracy %", "v1 accuracy %", "v2 − v1, paired (± 2 SE)", "plain avg, best cut-offs %",
+    "plain avg, anchors %", "v2 confidence − accuracy", "v2, seeds pooled (± 2 chance sd)",
+    "v2 seeds beyond 5 pts / beyond 2 chance sd", "v1 confidence − accuracy", "v2 Brier", "v1 Brier",
 )  # fmt: skip
 BINS = (0.34, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
 
@@ -232,11 +234,41 @@ def reliability(pairs: np.ndarray) -> list[tuple[str, int, float, float]]:
     return rows
 
 
-def scenario_table(seeds: int) -> None:
+def _paired(differences: list[float]) -> str:
+    """Mean of the per-seed differences, ± twice its standard error (the seeds' noise)."""
+    mean = statistics.mean(differences) * 100
+    if len(differences) < 2:
+        return f"{mean:+.1f}"
+    return f"{mean:+.1f} ± {2 * statistics.stdev(differences) / math.sqrt(len(differences)) * 100:.1f}"
+
+
+def _chance_sd(pairs: np.ndarray) -> float:
+    """How far the share right strays from the mean stated confidence by chance alone, were the
+    stated confidences exact (each candidate right with the probability stated)."""
+    stated = pairs[:, 0]
+    return float(np.sqrt((stated * (1 - stated)).sum()) / len(stated))
+
+
+def _calibration(runs: list[dict]) -> tuple[str, str]:
+    """v2's gap pooled over the seeds with its chance spread; how many single seeds stray beyond 5
+    points, and beyond what chance allows them (2 chance sd: about 1 seed in 20 by chance)."""
+    pooled = np.concatenate([run["new"]["pairs"] for run in runs])
+    gap = pooled[:, 0].mean() - pooled[:, 1].mean()
+    beyond_5 = sum(abs(run["new"]["gap"]) > 0.05 for run in runs)
+    beyond_chance = sum(abs(run["new"]["gap"]) > 2 * _chance_sd(run["new"]["pairs"]) for run in runs)
+    return (
+        f"{gap * 100:+.1f} (± {2 * _chance_sd(pooled) * 100:.1f})",
+        f"{beyond_5} / {beyond_chance} of {len(runs)}",
+    )
+
+
+def scenario_table(seeds: int, only: list[str]) -> None:
     print("| " + " | ".join(HEADER) + " |")
     print("|" + "---|" * len(HEADER))
     pooled = {"new": [], "old": []}
     for sc in SCENARIOS:
+        if only and sc.name not in only:
+            continue
         runs = [one_run(seed, sc) for seed in range(seeds)]
 
         def col(model, key, runs=runs):
@@ -244,10 +276,13 @@ def scenario_table(seeds: int) -> None:
 
         for model in pooled:
             pooled[model].extend(run[model]["pairs"] for run in runs)
+        gap_pooled, strays = _calibration(runs)
+        difference = [a - b for a, b in zip(col("new", "accuracy"), col("old", "accuracy"), strict=True)]
         print(
             f"| {sc.name} | {_fmt(col('new', 'accuracy'))} | {_fmt(col('old', 'accuracy'))} | "
+            f"{_paired(difference)} | "
             f"{_fmt([r['average_best'] for r in runs])} | {_fmt([r['average_anchor'] for r in runs])} | "
-            f"{_fmt(col('new', 'gap'))} | {_fmt(col('old', 'gap'))} | "
+            f"{_fmt(col('new', 'gap'))} | {gap_pooled} | {strays} | {_fmt(col('old', 'gap'))} | "
             f"{_fmt(col('new', 'brier'), 1, 3)} | {_fmt(col('old', 'brier'), 1, 3)} |",
             flush=True,
         )
@@ -333,14 +368,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--scale", action="store_true", help="only the timings")
+    parser.add_argument("--only", action="append", default=[], help="only the scenarios named (repeatable)")
     parser.add_argument("--big", action="store_true", help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if args.big:
         timing_big()
         return
     if not args.scale:
-        scenario_table(args.seeds)
+        scenario_table(args.seeds, args.only)
         print()
+        if args.only:
+            return
     timing_small()
     subprocess.run([sys.executable, __file__, "--big"], check=True, cwd=ROOT)
 

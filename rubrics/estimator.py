@@ -554,7 +554,8 @@ class _Model:
             return v
 
         def fill(name, ids, key):
-            known = warm.get(key) or {}
+            # A stored fit's ids come back from JSON as strings.
+            known = {int(k): value for k, value in (warm.get(key) or {}).items()}
             if known:
                 v[lay[name]] = [known.get(int(i), 0.0) for i in ids]
 
@@ -709,25 +710,45 @@ def _rater_scale_use(model: _Model, p: dict) -> tuple[np.ndarray, np.ndarray]:
     # A typical rater keeps the common scale: the level bands are theirs, however many raters keep
     # to the middle or give one score throughout. Typical: the median of the raters who are in
     # the upper half both for the spread of scores within their evaluations (not halo) and for
-    # their share of 1s and 4s (not central tendency)...
-    reference = _typical_raters(obs, s, n_r)
+    # their share of 1s and 4s (not central tendency), each against what the common scale expects
+    # of them (a harsh or lenient rater gives many 1s or 4s by severity alone)...
+    reference = _typical_raters(model, p)
     return log_scale - np.median(log_scale[reference]), log_spread - np.median(log_spread[reference])
 
 
-def _typical_raters(obs: Observations, s: slice, n_r: int) -> np.ndarray:
+def _typical_raters(model: _Model, p: dict) -> np.ndarray:
+    obs, s, n_r = model.obs, model.rows[SCORE_GROUP], model.n[1]
     n_e = len(obs.evaluation_ids)
     x, e, r = obs.x[s].astype(float), obs.e[s], obs.r[s]
+    # What the common scale expects of each score, at the rater's severity.
+    z, one = model.linear(p, common_scale=True)
+    model.rows_terms(dict(p, spread=np.zeros(n_r)), z, one)
+    prob = model.last_scores[0]
+    mean, second = prob @ _K, prob @ _K**2
     count = np.maximum(np.bincount(e, minlength=n_e), 1)
-    within = np.bincount(e, x * x, minlength=n_e) / count - (np.bincount(e, x, minlength=n_e) / count) ** 2
-    scored = np.bincount(obs.evaluation_rater, np.bincount(e, minlength=n_e) > 0, minlength=n_r)
-    within = np.bincount(obs.evaluation_rater, within, minlength=n_r) / np.maximum(scored, 1)
-    ends = np.bincount(r, (x == 0) | (x == 3), minlength=n_r) / np.maximum(np.bincount(r, minlength=n_r), 1)
-    rated = scored > 0
+
+    def within(values, squares):  # per evaluation: the spread of its scores
+        return (
+            np.bincount(e, squares, minlength=n_e) / count
+            - (np.bincount(e, values, minlength=n_e) / count) ** 2
+        )
+
+    seen = within(x, x * x)
+    expected = within(mean, mean * mean) + np.bincount(e, second - mean**2, minlength=n_e) / count
+    rater = obs.evaluation_rater
+    within_ratio = np.bincount(rater, seen, minlength=n_r) / np.maximum(
+        np.bincount(rater, expected, minlength=n_r), 1e-9
+    )
+    ends = (x == 0) | (x == 3)
+    ends_ratio = np.bincount(r, ends, minlength=n_r) / np.maximum(
+        np.bincount(r, prob[:, 0] + prob[:, 3], minlength=n_r), 1e-9
+    )
+    rated = np.bincount(r, minlength=n_r) > 0
     if not rated.any():
         return np.ones(n_r, dtype=bool)
     # ... and not in the top tenth of either (scores scattered at random).
     typical = rated.copy()
-    for measure in (within, ends):
+    for measure in (within_ratio, ends_ratio):
         low, high = np.quantile(measure[rated], [0.5, 0.9])
         typical &= (measure >= low) & (measure <= high)
     return typical if typical.any() else rated

@@ -49,6 +49,7 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
             return None
         started = time.perf_counter()
         records, dimensions = _placement_records(submitted)
+        read = time.perf_counter()
         if not records:
             return None
         obs = model.observations(records, dimensions)
@@ -62,6 +63,7 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
             return None
         result = model.fit(obs, warm=latest.parameters if latest is not None else None)
         placements = model.place(obs, result)
+        estimated = time.perf_counter()
         fitted = PlacementFit.objects.create(
             evaluations=len(records),
             ratings=obs.ratings,
@@ -86,6 +88,13 @@ def placement_refit(*, force: bool = False) -> PlacementFit | None:
         _vet_calibrated(obs, result)
         fitted.seconds = round(time.perf_counter() - started, 3)
         fitted.save(update_fields=["seconds"])
+        logger.log(
+            logging.INFO if result.converged else logging.WARNING,
+            "placement refit over %d evaluations: %s after %d iterations; %.1f s (reading %.1f, "
+            "estimator %.1f, storing %.1f)",
+            len(records), "converged" if result.converged else "did NOT converge", result.iterations,
+            fitted.seconds, read - started, estimated - read, fitted.seconds - (estimated - started),
+        )  # fmt: skip
         # Earlier fits nothing points at any more, past the audit window, go.
         PlacementFit.objects.filter(fitted_at__lt=fitted.fitted_at - KEEP_FITS_FOR).exclude(
             pk__in=Placement.objects.values("fit")

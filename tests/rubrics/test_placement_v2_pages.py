@@ -1,12 +1,18 @@
 """Placement v2 as people meet it: how fast a candidate moves, when the next bar comes, and raters
 who scatter, flagged first on the staff page, a page at a time."""
 
+from datetime import timedelta
+
+import numpy as np
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from rubrics.estimator import LEVELS
 from rubrics.models import InterviewerSeverity, Placement, PlacementFit
 from rubrics.refit import placement_refit
-from tests.factories import InterviewerFactory
+from rubrics.services import evaluation_save
+from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
 from tests.rubrics.test_placement_pages import _evaluate
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +99,38 @@ def test_the_staff_page_is_paged_with_fixed_queries(client, staff, fit, raters, 
     with django_assert_num_queries(8):
         page = client.get(reverse("staff-calibration")).content.decode()
     assert page.count('data-label="Evaluations"') == min(raters, 50)
+
+
+def test_a_rater_who_scores_at_random_is_flagged_erratic_on_the_staff_page(client, staff, rubric):
+    """End to end: evaluations through the service, the refit, the page (not hand-made rows)."""
+    rng = np.random.default_rng(5)
+    keys = [d.key for d in rubric.dimensions.all()]
+    steady = [InterviewerFactory(display_name=f"Steady {n}") for n in range(4)]
+    scatter = InterviewerFactory(display_name="Sam Scatter")
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=60)
+    for n in range(18):
+        candidate, level = UserFactory(), n % 3
+        for rater in (*rng.choice(steady, 2, replace=False), scatter):
+            if rater is scatter:
+                scores = rng.integers(1, 5, len(keys))
+            else:
+                scores = np.clip(level + 2 + rng.choice([-1, 0, 0, 0, 1], len(keys)), 1, 4)
+            start += timedelta(hours=2)
+            session = SessionFactory(
+                candidate=candidate, slot=SlotFactory(interviewer=rater, start=start), status="completed"
+            )
+            data = {
+                "scores": {k: {"score": int(s), "evidence": ""} for k, s in zip(keys, scores, strict=True)},
+                "hints": 2 - level, "guidance": 1, "clarifications": 0, "recommended_level": LEVELS[level],
+                "verdict": "yes", "strengths": "Framed the objective clearly.",
+                "improvements": "Go deeper on labelling and delayed feedback.",
+            }  # fmt: skip
+            evaluation_save(session=session, interviewer=rater, data=data, submit=True)
+    placement_refit()
+    flagged = {row.interviewer_id for row in InterviewerSeverity.objects.filter(erratic=True)}
+    assert flagged == {scatter.pk}
+    client.force_login(staff)
+    page = client.get(reverse("staff-calibration")).content.decode()
+    row = page[page.index("Sam Scatter") :].split("</tr>", 1)[0]
+    assert ">erratic<" in row
+    assert page.count(">erratic<") == 1
