@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from interviews.sessions.models import Session
 from rubrics.selectors import rubric_current
 from rubrics.services import evaluation_save
+from tests.e2e.test_every_page import SHOTS
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 @pytest.fixture
 def people(asgi_servers, browser):
     (base,) = asgi_servers(1)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     contexts, errors = [], []
 
     def open_page(user, viewport=(1280, 800)):
@@ -97,6 +99,8 @@ def test_an_interview_in_the_room(people, full_data):
     interviewer.get_by_role("button", name="Add note").click()
     expect(interviewer.locator("#notes-list")).to_contain_text("Clarified the objective")
     expect(candidate.locator("body")).not_to_contain_text("Clarified the objective")
+    interviewer.screenshot(path=SHOTS / "room-ivan-1280.png", full_page=True)
+    candidate.screenshot(path=SHOTS / "room-cara-1280.png", full_page=True)
     candidate.close()  # leaving stores the board
 
     # The hour is over.
@@ -118,12 +122,14 @@ def test_an_interview_in_the_room(people, full_data):
     reader.goto(f"/sessions/{session.pk}/")
     board = reader.get_by_role("img", name="The whiteboard as the session left it")
     expect(board).to_be_visible()
-    assert reader.evaluate("(img) => img.naturalWidth", board.element_handle()) > 0
+    board.scroll_into_view_if_needed()  # it loads lazily
+    reader.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=board.element_handle())
     svg = reader.request.get(f"/sessions/{session.pk}/room/board.svg").text()
     assert "<rect" in svg
     expect(reader.locator(".timeline")).to_contain_text("Prompt revealed")
     expect(reader.locator(".timeline")).to_contain_text(f"Fact revealed: {fact['label']}")
     expect(reader.locator(".timeline")).to_contain_text("Unprompted hint")
+    reader.screenshot(path=SHOTS / "room-record-1280.png", full_page=True)
 
 
 def test_the_room_on_a_phone(people):
@@ -136,6 +142,4 @@ def test_the_room_on_a_phone(people):
         page.goto(f"/sessions/{session.pk}/room/")
         expect(page.locator("#board-status")).to_have_text("Connected")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        page.screenshot(
-            path=f"var/screenshots/room-{user.display_name.split()[0].lower()}-390.png", full_page=True
-        )
+        page.screenshot(path=SHOTS / f"room-{user.display_name.split()[0].lower()}-390.png", full_page=True)
