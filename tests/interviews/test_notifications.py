@@ -100,6 +100,9 @@ def test_reminders_are_sent_when_due_and_only_once(session):
     assert outbox_dispatch(now=session.start - timedelta(hours=1)) == 2
     assert outbox_dispatch(now=session.start) == 0
     assert len(mail.outbox) == 4
+    for message in mail.outbox:  # each reminder leads into the interview room
+        assert f"Join the room: {session.room_url}" in message.body
+        assert f'href="{session.room_url}"' in message.alternatives[0][0]
 
 
 def test_cancel_withdraws_reminders_and_sends_a_calendar_cancellation(session, candidate):
