@@ -94,7 +94,6 @@ class _Builder:
 
     def build(self) -> dict[str, int]:
         self._members()
-        self._weekly_hours()
         self._past_sessions()
         self._future()
         self._evaluations()
@@ -156,6 +155,7 @@ class _Builder:
         self.candidate_weight = rng.pareto(1.1, n) + 1
         self.ability = rng.normal(self.target - 1.0, 0.6)
         self.severity = rng.normal(0, 0.4, n)
+        self._weekly_hours()
         password = make_password(SCALE_PASSWORD)
         joined = self.now - timedelta(weeks=PAST_WEEKS + 4)
 
@@ -181,7 +181,10 @@ class _Builder:
                         is_interviewer=True,
                         interviewer_level=LEVELS[self.level[i]],
                         company_experience=EXPERIENCES[self.experience[i]],
-                        sessions_per_week=int(self.random.choice((3, 5, 5, 8, 10))),
+                        sessions_per_week=max(
+                            int(self.random.choice((3, 5, 5, 8, 10))),
+                            math.ceil(self.past_count[i] / PAST_WEEKS),
+                        ),
                         interviewer_vetted_at=joined,
                         senior_approved_at=joined if self.level[i] == 2 else None,
                         bio="ML engineer; ranking, retrieval and forecasting systems.",
@@ -233,13 +236,16 @@ class _Builder:
 
     def _weekly_hours(self) -> None:
         """Each interviewer's weekly hours (as hour-of-week in UTC, Monday 00:00 UTC = 0), and the
-        past sessions they took: Pareto-skewed, at most 80 % of the hours they offered."""
+        past sessions they took: Pareto-skewed, at most 80 % of the hours they offered and 8 a week
+        (their capacity is at most 10)."""
         rng = self.rng
         count = len(self.interviewers)
         weight = rng.pareto(1.2, count) + 1
-        sessions = rng.multinomial(6 * self.n, weight / weight.sum())
-        hours_per_week = np.clip(np.ceil(sessions / (0.8 * PAST_WEEKS)) + rng.integers(4, 11, count), 2, 30)
-        self.past_count = np.minimum(sessions, (0.8 * PAST_WEEKS * hours_per_week).astype(int))
+        sessions = rng.multinomial(int(6.5 * self.n), weight / weight.sum())
+        hours_per_week = np.clip(np.ceil(sessions / (0.8 * PAST_WEEKS)) + rng.integers(4, 11, count), 2, 16)
+        self.past_count = np.minimum(
+            sessions, (0.8 * PAST_WEEKS * np.minimum(hours_per_week, 10)).astype(int)
+        )
         self.week_hours = []
         for i in range(count):
             offset = ZONES[self.zone[i]][1]
