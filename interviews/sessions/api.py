@@ -160,8 +160,11 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
+API_SLOTS = 100  # a response's worth (about 25 KB) however many interviewers publish
+
+
 class SlotsView(APIView):
-    """Open slots of interviewers who fit, best fit first.
+    """Open slots of interviewers who fit: the best one at each hour, best fit first, at most 100.
 
     Defaults: your profile's target, the next 14 days.
     """
@@ -180,6 +183,8 @@ class SlotsView(APIView):
             company_type=company_type,
             start=data["start"],
             end=data["end"],
+            one_per_hour=True,
+            limit=API_SLOTS,
         )
         return Response(SlotSerializer(slots, many=True).data)
 
