@@ -165,11 +165,17 @@ def placement_for(candidate: User) -> Placement | None:
     return Placement.objects.filter(candidate=candidate).select_related("fit").first()
 
 
+def fit_latest() -> PlacementFit | None:
+    """The latest fit for pages, without where the fit ended (`parameters`: 400 KB of JSON at 20,000
+    candidates, read only by the next refit)."""
+    return PlacementFit.objects.defer("parameters").order_by("-pk").first()
+
+
 def calibration_overview() -> tuple[PlacementFit | None, JoinedAfterSlicing, int]:
     """The latest fit, the interviewers it estimated (those who need attention (a clear severity,
     or scores that scatter) first, then the furthest from the average) for a paginator to slice,
     and how many need attention."""
-    fitted = PlacementFit.objects.order_by("-pk").first()
+    fitted = fit_latest()
     severities = (
         InterviewerSeverity.objects.filter(fit=fitted)
         .with_flags()

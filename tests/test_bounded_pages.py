@@ -104,3 +104,12 @@ def test_find_a_slot_shows_the_best_slot_of_each_hour_at_most_twelve_a_day(
     with django_assert_num_queries(7):
         page = client.get(reverse("find-slot"), {"start": day.isoformat()}).content.decode()
     assert page.count('<a class="slot-chip') == SLOTS_PER_DAY
+
+
+def test_the_sessions_list_leaves_the_interviewers_guide_to_one_session(api_client, interviewer, candidate):
+    session = _history(candidate=candidate, interviewer=interviewer, count=1)[0]
+    api_client.force_authenticate(interviewer)
+    listed = api_client.get(reverse("api-sessions")).json()["results"][0]["question"]
+    assert listed["title"] == session.question.title and "guide" not in listed
+    one = api_client.get(reverse("api-session-detail", args=[session.pk])).json()["question"]
+    assert one["guide"] == session.question.guide

@@ -104,7 +104,8 @@ class SessionSerializer(serializers.ModelSerializer):
     interviewer = InterviewerSerializer()
     video_url = serializers.CharField()
     question = serializers.SerializerMethodField(
-        help_text="Hidden from the candidate until the session starts."
+        help_text="Hidden from the candidate until the session starts. The interviewer's guide (and the "
+        "candidate's study pack once evaluated) come with one session, not in the list."
     )
     cancelled_by = serializers.IntegerField(source="cancelled_by_id", allow_null=True)
 
@@ -131,9 +132,11 @@ class SessionSerializer(serializers.ModelSerializer):
             "company_context": question.company_context,
             "prompt": question.prompt,
         }
+        if not self.context.get("one_session"):  # a list: the guide and study pack are a session's own read
+            return QuestionSerializer(data).data
         if session.role_of(user) == "interviewer":
             data.update(business_element=question.business_element, guide=question.guide)
-        elif self.context.get("with_study_pack") and hooks.is_evaluated(session):
+        elif hooks.is_evaluated(session):
             levels = session.study_levels()
             data["business_element"] = question.business_element
             data["study_pack"] = {
@@ -216,9 +219,7 @@ class SessionDetailView(APIView):
     def get(self, request, pk: int):
         """One session; its candidate also gets the study pack once the feedback is released."""
         session = session_for_user(request.user, pk)
-        return Response(
-            SessionSerializer(session, context={"request": request, "with_study_pack": True}).data
-        )
+        return Response(SessionSerializer(session, context={"request": request, "one_session": True}).data)
 
 
 class SessionCancelView(APIView):
