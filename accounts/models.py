@@ -155,7 +155,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
         indexes = [
             # The staff's vetting queue (rubrics.selectors.vetting_queue), without reading every member.
-            models.Index(fields=["date_joined"], condition=WAITING_FOR_STAFF, name="user_vetting_queue")
+            models.Index(fields=["date_joined"], condition=WAITING_FOR_STAFF, name="user_vetting_queue"),
+            # Finding a slot joins the slots with the interviewers who fit (interviews.fit: taking
+            # interviews, level, company experience): read from this index alone, not every member.
+            models.Index(
+                fields=["interviewer_level", "company_experience"],
+                include=["id"],
+                condition=models.Q(is_interviewer=True, is_active=True),
+                name="user_taking_interviews",
+            ),
         ]
 
     def __str__(self) -> str:

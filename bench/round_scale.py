@@ -113,7 +113,7 @@ def main() -> None:
             psql("postgres", f"DROP DATABASE IF EXISTS {COPY}")
         rows.append(json.loads(out.strip().splitlines()[-1]))
         print(rows[-1], flush=True)
-    print("| open requests | open slots read | chosen | booked | expire | read | solve | book | total | peak RSS |")
+    print("| requests | open slots read | chosen | booked | expire | read | solve | book | total | RSS |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
