@@ -131,7 +131,7 @@ class Booking(Member):
         if not later:
             return
         booked = self.post_json(
-            "/api/v1/sessions/", {"slot": random.choice(later)["id"]}, "POST /api/v1/sessions/"
+            "/api/v1/sessions/", {"slot": random.choice(later)["id"]}, "/api/v1/sessions/"
         )
         if booked.status_code == 201:
             self.post_json(
