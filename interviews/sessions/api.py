@@ -63,7 +63,7 @@ class SlotQuerySerializer(serializers.Serializer):
         now = timezone.now()
         start = data.get("start") or now
         try:
-            end = data.get("end") or start + timedelta(days=14)
+            end = data.get("end") or start + timedelta(days=7)
         except OverflowError:  # the last days there are
             raise serializers.ValidationError({"start": "Search within the coming year."}) from None
         errors = slot_search_errors(start=start, end=end, now=now)
@@ -169,7 +169,7 @@ API_SLOTS = 100  # a response's worth (about 25 KB) however many interviewers pu
 class SlotsView(APIView):
     """Open slots of interviewers who fit: the best one at each hour, best fit first, at most 100.
 
-    Defaults: your profile's target, the next 14 days.
+    Defaults: your profile's target, the next 7 days (a week, as the page shows).
     """
 
     @extend_schema(parameters=[SlotQuerySerializer], responses=SlotSerializer(many=True))
