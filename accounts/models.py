@@ -69,6 +69,14 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+# Interviewers staff have to look at: new (not vetted yet) or claiming L5+ (a claim is non-empty).
+# The vetting queue filters by it and the partial index below is built on it: the same words, so
+# PostgreSQL can prove the index applies.
+WAITING_FOR_STAFF = models.Q(is_interviewer=True, is_active=True) & (
+    models.Q(interviewer_vetted_at__isnull=True) | models.Q(level_claim__gt="")
+)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A PeerLoop member: always a candidate, an interviewer too once opted in."""
 
@@ -143,6 +151,18 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
             models.CheckConstraint(
                 condition=models.Q(credit_balance__gte=0), name="credit_balance_not_negative"
+            ),
+        ]
+        indexes = [
+            # The staff's vetting queue (rubrics.selectors.vetting_queue), without reading every member.
+            models.Index(fields=["date_joined"], condition=WAITING_FOR_STAFF, name="user_vetting_queue"),
+            # Finding a slot joins the slots with the interviewers who fit (interviews.fit: taking
+            # interviews, level, company experience): read from this index alone, not every member.
+            models.Index(
+                fields=["interviewer_level", "company_experience"],
+                include=["id"],
+                condition=models.Q(is_interviewer=True, is_active=True),
+                name="user_taking_interviews",
             ),
         ]
 

@@ -27,6 +27,7 @@ PEER_REQUIREMENTS = ["django-appointment==3.12.0", "psycopg[binary]==3.3.9"]
 
 
 def measure_peerloop(bookings: int, concurrent: int) -> dict:
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -55,9 +56,12 @@ def measure_peerloop(bookings: int, concurrent: int) -> dict:
     slot_ids = list(Slot.objects.order_by("start", "interviewer_id").values_list("pk", flat=True))
     candidates = [UserFactory() for _ in range(bookings)]
 
+    # One client, so one warm handler (middleware built once, WhiteNoise's index of the collected
+    # static files read once), as in a gunicorn worker; each booking by its own candidate.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    client = Client()
     timer, per_booking = Timer(), []
     for candidate, slot_id in zip(candidates, slot_ids, strict=False):
-        client = Client()
         client.force_login(candidate)
         with CaptureQueriesContext(connection) as queries, timer.measure():
             response = client.post("/api/v1/sessions/", {"slot": slot_id}, content_type="application/json")

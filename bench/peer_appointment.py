@@ -248,8 +248,8 @@ def main() -> None:
     measure_search(100)
 
     per_booking, samples = [], []
+    client = Client(enforce_csrf_checks=True)  # one warm handler, as on PeerLoop's side
     for index in range(args.bookings):
-        client = Client(enforce_csrf_checks=True)
         client.force_login(User.objects.create_user(username=f"client{index}", email=f"c{index}@example.com"))
         staff = staff_members[index // 16]
         start = (

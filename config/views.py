@@ -10,8 +10,7 @@ from config.celery import app as celery_app
 from config.export import member_export
 from interviews.notifications.selectors import outbox_health
 from interviews.sessions.selectors import sessions_upcoming
-from rubrics.models import PlacementFit
-from rubrics.selectors import placement_for, todo_sessions, vetting_queue
+from rubrics.selectors import fit_latest, placement_for, todo_sessions, vetting_queue
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ def home(request):
     }
     if user.is_staff:
         context["outbox"] = outbox_health()
-        context["latest_fit"] = PlacementFit.objects.order_by("-pk").first()
+        context["latest_fit"] = fit_latest()
         context["vetting"] = vetting_queue(limit=STAFF_QUEUE)
     return render(request, "home/dashboard.html", context)
 

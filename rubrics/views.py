@@ -192,7 +192,7 @@ def staff_calibration(request):
     those needing attention first, a page at a time; and inter-rater reliability."""
     if not request.user.is_staff:
         raise PermissionDenied("Staff only.")
-    fitted, severities = calibration_overview()
+    fitted, severities, flagged = calibration_overview()
     page = Paginator(severities, CALIBRATION_PER_PAGE).get_page(request.GET.get("page"))
     reputation = interviewer_reputation([s.interviewer_id for s in page.object_list])
     rows = [{"severity": s, "rating": reputation.get(s.interviewer_id)} for s in page.object_list]
@@ -203,7 +203,7 @@ def staff_calibration(request):
             "fit": fitted,
             "rows": rows,
             "page": page,
-            "flagged": severities.filter(needs_attention=True).count(),
+            "flagged": flagged,
             "queue": vetting_queue(),
         },
     )

@@ -29,7 +29,13 @@ def outbox_matches_found(*, requests: list[MatchRequest], now: datetime) -> None
     )
 
 
-def outbox_request_expired(*, request: MatchRequest, now: datetime) -> None:
+def outbox_requests_expired(*, requests: list[MatchRequest], now: datetime) -> None:
     outbox_write(
-        outbox_owe(kind=REQUEST_EXPIRED, recipients=[request.candidate], match_request=request, due_at=now)
+        [
+            row
+            for request in requests
+            for row in outbox_owe(
+                kind=REQUEST_EXPIRED, recipients=[request.candidate], match_request=request, due_at=now
+            )
+        ]
     )

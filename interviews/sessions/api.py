@@ -63,7 +63,7 @@ class SlotQuerySerializer(serializers.Serializer):
         now = timezone.now()
         start = data.get("start") or now
         try:
-            end = data.get("end") or start + timedelta(days=14)
+            end = data.get("end") or start + timedelta(days=7)
         except OverflowError:  # the last days there are
             raise serializers.ValidationError({"start": "Search within the coming year."}) from None
         errors = slot_search_errors(start=start, end=end, now=now)
@@ -104,7 +104,8 @@ class SessionSerializer(serializers.ModelSerializer):
     interviewer = InterviewerSerializer()
     video_url = serializers.CharField()
     question = serializers.SerializerMethodField(
-        help_text="Hidden from the candidate until the session starts."
+        help_text="Hidden from the candidate until the session starts. The interviewer's guide (and the "
+        "candidate's study pack once evaluated) come with one session, not in the list."
     )
     cancelled_by = serializers.IntegerField(source="cancelled_by_id", allow_null=True)
 
@@ -131,9 +132,11 @@ class SessionSerializer(serializers.ModelSerializer):
             "company_context": question.company_context,
             "prompt": question.prompt,
         }
+        if not self.context.get("one_session"):  # a list: the guide and study pack are a session's own read
+            return QuestionSerializer(data).data
         if session.role_of(user) == "interviewer":
             data.update(business_element=question.business_element, guide=question.guide)
-        elif self.context.get("with_study_pack") and hooks.is_evaluated(session):
+        elif hooks.is_evaluated(session):
             levels = session.study_levels()
             data["business_element"] = question.business_element
             data["study_pack"] = {
@@ -160,10 +163,13 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
-class SlotsView(APIView):
-    """Open slots of interviewers who fit, best fit first.
+API_SLOTS = 100  # a response's worth (about 25 KB) however many interviewers publish
 
-    Defaults: your profile's target, the next 14 days.
+
+class SlotsView(APIView):
+    """Open slots of interviewers who fit: the best one at each hour, best fit first, at most 100.
+
+    Defaults: your profile's target, the next 7 days (a week, as the page shows).
     """
 
     @extend_schema(parameters=[SlotQuerySerializer], responses=SlotSerializer(many=True))
@@ -180,6 +186,8 @@ class SlotsView(APIView):
             company_type=company_type,
             start=data["start"],
             end=data["end"],
+            one_per_hour=True,
+            limit=API_SLOTS,
         )
         return Response(SlotSerializer(slots, many=True).data)
 
@@ -211,9 +219,7 @@ class SessionDetailView(APIView):
     def get(self, request, pk: int):
         """One session; its candidate also gets the study pack once the feedback is released."""
         session = session_for_user(request.user, pk)
-        return Response(
-            SessionSerializer(session, context={"request": request, "with_study_pack": True}).data
-        )
+        return Response(SessionSerializer(session, context={"request": request, "one_session": True}).data)
 
 
 class SessionCancelView(APIView):

@@ -34,6 +34,8 @@ from interviews.sessions.selectors import (
     slots_available,
 )
 
+SLOTS_PER_DAY = 12  # the best hours of each day: a week stays one screen however many publish
+
 
 def _slot_search(request, form, zone: ZoneInfo | None = None):
     if not form.is_valid():
@@ -45,8 +47,10 @@ def _slot_search(request, form, zone: ZoneInfo | None = None):
         company_type=form.cleaned_data["company_type"],
         start=start,
         end=end,
+        one_per_hour=True,
     )
-    return slots_by_day(slots, zone or timezone.get_current_timezone())
+    days = slots_by_day(slots, zone or timezone.get_current_timezone())
+    return [(day, day_slots[:SLOTS_PER_DAY]) for day, day_slots in days]
 
 
 BOOKING_HORIZON = timedelta(days=28)  # slots are published this far ahead

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interviews', '0010_account_emails_in_the_outbox'),
+        ('interviews', '0011_slot_published_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
