@@ -1,6 +1,6 @@
-"""The load test of issue #18: gunicorn as production runs it (3 uvicorn workers, config.asgi) +
-PostgreSQL + Redis on the large
-data set, Locust headless at 8 and then 32 simulated users (bench/locustfile.py for the mix).
+"""The load test of issue #18: gunicorn as production runs it (3 uvicorn workers, config.asgi),
+PostgreSQL and Redis on the large data set, Locust headless at 8 and then 32 simulated users
+(bench/locustfile.py for the mix).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale_big REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python bench/load.py --users 8 32 --seconds 120

@@ -3,10 +3,11 @@ WebsocketCommunicator, the channel layer in settings: Redis in CI): who is let i
 interviewer's actions count, that events are stored and reach the other side, and that
 oversized or flooding input closes that connection only."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
@@ -46,6 +47,13 @@ def _socket(path: str, user=None, origin: bytes = b"http://testserver") -> Webso
     if user is not None:
         headers.append((b"cookie", COOKIES[user.pk]))
     return WebsocketCommunicator(application, path, headers=headers)
+
+
+def _run(scenario):
+    """Run an async scenario to its end in a thread of its own (the browser tests' Playwright
+    keeps an event loop in the main thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario()).result()
 
 
 def _room(session) -> str:
@@ -95,7 +103,7 @@ class TestWhoGetsIn:
                 pass
             await ivan.disconnect()
 
-        async_to_sync(scenario)()
+        _run(scenario)
         assert not RoomPresence.objects.exists()
 
     @pytest.mark.parametrize("path", [_room, _board])
@@ -109,7 +117,7 @@ class TestWhoGetsIn:
                 connected, _ = await socket.connect()
                 assert not connected
 
-        async_to_sync(scenario)()
+        _run(scenario)
 
     def test_a_party_outside_the_open_window_is_refused(self, seeded_data, candidate, interviewer):
         start = timezone.now().replace(microsecond=0) + timedelta(days=2)
@@ -120,7 +128,7 @@ class TestWhoGetsIn:
                 connected, _ = await _socket(path, candidate).connect()
                 assert not connected
 
-        async_to_sync(scenario)()
+        _run(scenario)
 
 
 class TestEvents:
@@ -151,7 +159,7 @@ class TestEvents:
             await ivan.disconnect()
             await cara.disconnect()
 
-        async_to_sync(scenario)()
+        _run(scenario)
         assert list(RoomEvent.objects.values_list("kind", flat=True)) == ["reveal_prompt", "reveal_fact"]
 
     def test_bad_json_gets_an_error_not_a_closed_room(self, live, interviewer):
@@ -166,7 +174,7 @@ class TestEvents:
             assert (await ivan.receive_json_from(timeout=3))["type"] == "pong"
             await ivan.disconnect()
 
-        async_to_sync(scenario)()
+        _run(scenario)
 
 
 class TestBounds:
@@ -182,7 +190,7 @@ class TestBounds:
             assert (await _state(ivan))["prompt_revealed_at"] is not None
             await ivan.disconnect()
 
-        async_to_sync(scenario)()
+        _run(scenario)
 
     def test_a_flood_closes_that_connection_only(self, live, candidate, interviewer):
         async def scenario():
@@ -198,7 +206,7 @@ class TestBounds:
             assert (await ivan.receive_json_from(timeout=3))["type"] in ("pong", "state")
             await ivan.disconnect()
 
-        async_to_sync(scenario)()
+        _run(scenario)
 
     def test_a_huge_board_message_closes_that_connection(self, live, candidate):
         async def scenario():
@@ -207,7 +215,7 @@ class TestBounds:
             await cara.send_to(bytes_data=b"\x00\x02" + b"\x00" * (2 * 1024 * 1024))
             assert await _close_code(cara) == 1009
 
-        async_to_sync(scenario)()
+        _run(scenario)
 
 
 class TestBoard:
@@ -246,7 +254,7 @@ class TestBoard:
             await again.disconnect()
             return message
 
-        step2 = async_to_sync(scenario)()
+        step2 = _run(scenario)
         for document in (board_for(live), sync_update(step2)):
             restored = Doc()
             restored.apply_update(document)
