@@ -1,7 +1,5 @@
 """The interview room's page, and the board as a read-only image."""
 
-from csp.constants import UNSAFE_INLINE
-from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,13 +11,8 @@ from interviews.room.models import INTERVENTIONS
 from interviews.room.selectors import board_for, room_session, room_state
 from interviews.sessions.models import ROOM_CLOSES_AFTER, ROOM_OPENS_BEFORE
 
-# What the whiteboard needs beyond the site's policy, on this page alone: Excalidraw styles its
-# elements inline and draws pasted images and exports from blob: URLs. Scripts stay as strict.
-WHITEBOARD_CSP = {"style-src": [UNSAFE_INLINE], "img-src": ["blob:"], "worker-src": ["blob:"]}
-
 
 @login_required
-@csp_update(WHITEBOARD_CSP)
 def room_page(request, pk: int):
     """The room: the video link, who is here, the phase clock, the board and what the interviewer
     revealed; the interviewer also has the guide, the clock's controls, the help buttons and
