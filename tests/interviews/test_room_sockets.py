@@ -8,7 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from pycrdt import Array, Doc, create_sync_message, create_update_message
@@ -52,8 +54,15 @@ def _socket(path: str, user=None, origin: bytes = b"http://testserver") -> Webso
 def _run(scenario):
     """Run an async scenario to its end in a thread of its own (the browser tests' Playwright
     keeps an event loop in the main thread)."""
+
+    async def whole():
+        try:
+            return await scenario()
+        finally:  # the consumers' database thread lets its connection go, as a server would
+            await database_sync_to_async(connections.close_all)()
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, scenario()).result()
+        return pool.submit(asyncio.run, whole()).result()
 
 
 def _room(session) -> str:
