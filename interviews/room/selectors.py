@@ -82,18 +82,6 @@ def clock_state(events: list[RoomEvent], phases: list[dict], now: datetime) -> d
     }
 
 
-def phase_now(events: list[RoomEvent], phase_count: int) -> int | None:
-    """The phase running (or paused) at the end of `events`; None before the start and after the
-    last phase."""
-    phase = None
-    for event in events:
-        if event.kind == RoomEventKind.CLOCK_START:
-            phase = 0
-        elif event.kind == RoomEventKind.PHASE_NEXT and phase is not None:
-            phase += 1
-    return phase if phase is not None and phase < phase_count else None
-
-
 def present_people(session: Session, now: datetime) -> list[dict]:
     """Who has the room open now, interviewer first."""
     user_ids = set(
@@ -108,7 +96,7 @@ def present_people(session: Session, now: datetime) -> list[dict]:
 def room_state(session: Session, user: User, now: datetime | None = None) -> dict:
     """The room as `user` sees it. Both: the clock, who is there, the prompt and the facts once
     revealed. The interviewer also: every fact, the help logged (undoable for a minute) and their
-    notes. Four queries."""
+    notes. A fixed number of queries, none per event or note."""
     now = now or timezone.now()
     question = session.question
     phases = question.phases()

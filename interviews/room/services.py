@@ -24,7 +24,7 @@ from interviews.room.models import (
     RoomNote,
     RoomPresence,
 )
-from interviews.room.selectors import UNDO_WINDOW, clock_state, phase_now, room_events, room_session
+from interviews.room.selectors import UNDO_WINDOW, clock_state, room_events, room_session
 from interviews.sessions.models import Session
 from interviews.sessions.selectors import session_for_user
 
@@ -75,9 +75,20 @@ def _clock(session: Session, now: datetime) -> tuple[list[RoomEvent], dict]:
     return events, clock_state(events, session.question.phases(), now)
 
 
+def _phase(session: Session, events: list[RoomEvent], now: datetime) -> int | None:
+    """The phase running (or paused) now: None before the clock starts and after the last phase."""
+    return clock_state(events, session.question.phases(), now)["phase"]
+
+
 def _record(session: Session, kind: str, now: datetime, events: list[RoomEvent], **fields) -> RoomEvent:
-    phase = phase_now(events, len(session.question.phases()))
-    return RoomEvent.objects.create(session=session, kind=kind, phase=phase, at=now, **fields)
+    return RoomEvent.objects.create(
+        session=session, kind=kind, phase=_phase(session, events, now), at=now, **fields
+    )
+
+
+def _whole_number(value) -> int | None:
+    """A JSON integer (not a boolean), or None: what names a fact, an entry or a note."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _start(session, data, now):
@@ -122,8 +133,8 @@ def _reveal_prompt(session, data, now):
 
 
 def _reveal_fact(session, data, now):
-    fact = data.get("fact")
-    if not isinstance(fact, int) or isinstance(fact, bool) or not 0 <= fact < len(session.question.facts()):
+    fact = _whole_number(data.get("fact"))
+    if fact is None or not 0 <= fact < len(session.question.facts()):
         raise ValidationError({"fact": "Choose one of the question's facts."})
     events = room_events(session)
     if any(e.kind == RoomEventKind.REVEAL_FACT and e.fact == fact for e in events):
@@ -143,7 +154,7 @@ def _log(session, data, now):
 
 def _undo(session, data, now):
     event = RoomEvent.objects.filter(
-        session=session, pk=data.get("event") if isinstance(data.get("event"), int) else None,
+        session=session, pk=_whole_number(data.get("event")),
         kind__in=list(INTERVENTIONS), undone_at__isnull=True,
     ).first()  # fmt: skip
     if event is None:
@@ -164,19 +175,12 @@ def _note(session, data, now):
     dimension = data.get("dimension") or ""
     if dimension and dimension not in dict(hooks.note_dimensions(session)):
         raise ValidationError({"dimension": "Tag the note with one of the rubric's dimensions, or none."})
-    events = room_events(session)
-    RoomNote.objects.create(
-        session=session,
-        text=text,
-        dimension=dimension,
-        phase=phase_now(events, len(session.question.phases())),
-        at=now,
-    )
+    phase = _phase(session, room_events(session), now)
+    RoomNote.objects.create(session=session, text=text, dimension=dimension, phase=phase, at=now)
 
 
 def _delete_note(session, data, now):
-    note = data.get("note")
-    deleted, _ = RoomNote.objects.filter(session=session, pk=note if isinstance(note, int) else None).delete()
+    deleted, _ = RoomNote.objects.filter(session=session, pk=_whole_number(data.get("note"))).delete()
     if not deleted:
         raise Conflict("There is no such note.")
 
