@@ -1,6 +1,11 @@
+from functools import cache
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from accounts.models import Level, User, time_zone_names
 from accounts.services import NOTIFICATION_PREFERENCES, PROFILE_FIELDS
@@ -8,14 +13,47 @@ from accounts.services import NOTIFICATION_PREFERENCES, PROFILE_FIELDS
 ALWAYS_REQUIRED = ("display_name", "time_zone", "current_level", "target_level", "target_company_type")
 
 
+@cache
+def zone_choices() -> list[tuple[str, str]]:
+    """Every time zone we know, by name, shown with spaces (America/New York)."""
+    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
+
+
+@cache
+def _zone_options() -> tuple[tuple[str, str, str], ...]:
+    """Each zone's <option>, plain and selected, made once per process."""
+    option = '<option value="{}"{}>{}</option>'
+    return tuple(
+        (name, format_html(option, name, "", label), format_html(option, name, " selected", label))
+        for name, label in zone_choices()
+    )
+
+
+class ZoneSelect(forms.Select):
+    """The ~600 zones as a <select> joined from ready-made options: Django's select renders a
+    template per option, 60-90 ms for this one field on every page that shows it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = "".join(selected if zone in chosen else plain for zone, plain, selected in _zone_options())
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), mark_safe(options)
+        )
+
+
+class ZoneField(forms.ChoiceField):
+    """A choice of time zone."""
+
+    widget = ZoneSelect
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=zone_choices, **kwargs)
+
+
 class ProfileForm(forms.ModelForm):
     """Parses the profile page; the rules themselves live on User.clean and its field validators."""
 
-    time_zone = forms.ChoiceField(
-        label="Time zone",
-        help_text="Times on PeerLoop are shown in this zone.",
-        choices=[],
-    )
+    time_zone = ZoneField(label="Time zone", help_text="Times on PeerLoop are shown in this zone.")
 
     class Meta:
         model = User
@@ -34,7 +72,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(name, name) for name in sorted(time_zone_names())]
         if not self.is_bound and not self.instance.is_onboarded:
             # A new member's zone starts as the browser's own (static/js/app.js).
             self.fields["time_zone"].widget.attrs["data-browser-timezone"] = ""

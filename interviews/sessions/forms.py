@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
+from accounts.forms import ZoneField
 from accounts.models import CompanyType, Level, time_zone_names
 from interviews.sessions.selectors import slot_search_errors
 
@@ -18,11 +19,7 @@ class SlotSearchForm(forms.Form):
     company_type = forms.ChoiceField(choices=CompanyType.choices, label="Company type")
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    zone = forms.ChoiceField(label="Show times in", choices=[])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["zone"].choices = [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
+    zone = ZoneField(label="Show times in")
 
     @classmethod
     def for_user(cls, user, data):

@@ -118,13 +118,14 @@ def slots_available(
     now: datetime | None = None,
     limit: int = 500,
     one_per_hour: bool = False,
+    slot_id: int | None = None,
 ) -> list[Slot]:
     """Open slots of interviewers who fit, best fit first: five queries whatever the data size.
 
     `one_per_hour` offers only the best slot at each start time: what one screen of a week shows,
     however many interviewers publish that hour (the database keeps the five best-fitting published
     slots of each hour, booked or not, and the open ones are ranked: an hour whose five are all
-    taken shows none).
+    taken shows none). `slot_id` asks about that one slot only (the review step before booking).
 
     A slot that clashes with one of the candidate's own sessions (in either role) is not offered.
     Each slot gets `fit_cost` (level fit, 0 best), `past_pairings` (sessions already had with that
@@ -142,6 +143,8 @@ def slots_available(
         )
         .exclude(interviewer=candidate)
     )
+    if slot_id is not None:
+        published = published.filter(pk=slot_id)
     if one_per_hour:
         fit_cost = Case(
             *(

@@ -107,10 +107,11 @@ def book_review(request, slot_id: int):
         company_type=company_type,
         start=slot.start,
         end=slot.start + timedelta(minutes=1),
+        slot_id=slot.pk,
     )
     context = {
         "slot": slot,
-        "offered": any(s.pk == slot.pk for s in offered),
+        "offered": bool(offered),
         "record": interviewer_record(slot.interviewer),
         "target_level": Level(target_level),
         "company_type": CompanyType(company_type),

@@ -173,3 +173,23 @@ def test_blank_choices_say_what_to_pick(client, candidate):
     page = client.get(reverse("profile")).content.decode()
     assert "---------" not in page
     assert "Choose level you hold or held…" in page
+
+
+def test_the_zone_list_marks_the_members_zone_and_the_one_asked_for(client, candidate):
+    """The zone <select> is joined from ready-made options: the member's own zone (and after a bad
+    post, the zone they asked for) is the one selected, labels read with spaces, ids tie the label."""
+    client.force_login(candidate)
+    candidate.time_zone = "America/New_York"
+    candidate.save(update_fields=["time_zone"])
+    page = client.get(reverse("profile")).content.decode()
+    select = page[page.index('<select name="time_zone"') :]
+    select = select[: select.index("</select>")]
+    assert 'id="id_time_zone"' in select
+    assert select.count(" selected") == 1
+    assert '<option value="America/New_York" selected>America/New York</option>' in select
+    assert '<option value="Europe/Berlin">Europe/Berlin</option>' in select
+    assert '<label for="id_time_zone">' in page
+
+    page = _post_profile(client, candidate, time_zone="Asia/Kolkata", display_name="").content.decode()
+    assert '<option value="Asia/Kolkata" selected>' in page
+    assert page.count("<option value=\"America/New_York\" selected>") == 0
