@@ -6,6 +6,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 from accounts.credits import MAX_GRANT, credits_grant
+from accounts.hooks import hooks
 from accounts.models import CreditEntry, User
 from accounts.services import interviewer_approve, member_delete, user_deactivate
 
@@ -102,6 +103,9 @@ class UserAdmin(BaseUserAdmin):
         if deactivating:
             obj.is_active = True
         super().save_model(request, obj, form, change)
+        followed = set(form.changed_data) - {"is_active"} if change else set()
+        if followed:  # sessions and slots follow the profile, as after the profile page
+            hooks.profile_changed(obj, followed)
         if deactivating:
             user_deactivate(user=obj)
             obj.is_active = False

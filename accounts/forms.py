@@ -33,6 +33,9 @@ class ZoneSelect(forms.Select):
     """The ~600 zones as a <select> joined from ready-made options: Django's select renders a
     template per option, 60-90 ms for this one field on every page that shows it."""
 
+    def use_required_attribute(self, initial) -> bool:
+        return False  # there is no blank zone to refuse (Select would normalise 600 choices to see)
+
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
         options = "".join(selected if zone in chosen else plain for zone, plain, selected in _zone_options())
@@ -47,6 +50,9 @@ class ZoneField(forms.ChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(choices=zone_choices, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return value in time_zone_names()  # not a walk through 600 normalised choices
 
 
 class ProfileForm(forms.ModelForm):

@@ -45,13 +45,7 @@ def measure_peerloop(bookings: int, concurrent: int) -> dict:
     slots = []
     for interviewer in interviewers:
         for hour in range(bookings // len(interviewers) + 1):
-            slots.append(
-                Slot(
-                    interviewer=interviewer,
-                    start=monday + timedelta(days=1, hours=hour),
-                    end=monday + timedelta(days=1, hours=hour + 1),
-                )
-            )
+            slots.append(Slot.of(interviewer, monday + timedelta(days=1, hours=hour)))
     Slot.objects.bulk_create(slots)
     slot_ids = list(Slot.objects.order_by("start", "interviewer_id").values_list("pk", flat=True))
     candidates = [UserFactory() for _ in range(bookings)]
@@ -75,12 +69,7 @@ def measure_peerloop(bookings: int, concurrent: int) -> dict:
         Slot.objects.filter(sessions__isnull=True).delete()
         base = monday + timedelta(days=8)
         Slot.objects.bulk_create(
-            Slot(
-                interviewer=interviewers[i % 40],
-                start=base + timedelta(hours=i // 40),
-                end=base + timedelta(hours=i // 40 + 1),
-            )
-            for i in range(size)
+            Slot.of(interviewers[i % 40], base + timedelta(hours=i // 40)) for i in range(size)
         )
         with CaptureQueriesContext(connection) as queries:
             found = slots_available(
@@ -94,11 +83,8 @@ def measure_peerloop(bookings: int, concurrent: int) -> dict:
         search_queries[size] = {"queries": sql_count(queries.captured_queries), "slots_returned": len(found)}
 
     # 20 requests for one slot at the same moment.
-    target = Slot.objects.create(
-        interviewer=InterviewerFactory(time_zone="UTC"),
-        start=base - timedelta(days=2),
-        end=base - timedelta(days=2) + timedelta(hours=1),
-    )
+    target = Slot.of(InterviewerFactory(time_zone="UTC"), base - timedelta(days=2))
+    target.save()
     racers = [UserFactory() for _ in range(concurrent)]
     barrier, statuses = threading.Barrier(concurrent), []
 

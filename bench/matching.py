@@ -127,9 +127,7 @@ def whole_round(n_requests: int, seed: int) -> dict:
         for i in ids
     )  # fmt: skip
     by_id = dict(zip(ids, interviewers, strict=True))
-    Slot.objects.bulk_create(
-        Slot(interviewer=by_id[o.interviewer_id], start=o.start + shift, end=o.end + shift) for o in offers
-    )
+    Slot.objects.bulk_create(Slot.of(by_id[o.interviewer_id], o.start + shift) for o in offers)
     candidates = User.objects.bulk_create(
         User(email=f"c{r.id}@example.com", display_name=f"C{r.id}", time_zone="UTC", current_level="L3",
              target_level=r.target_level, target_company_type=r.company_type, onboarded_at=timezone.now())

@@ -179,8 +179,7 @@ class _Builder:
                 if interviewer:
                     row.update(
                         is_interviewer=True,
-                        interviewer_level=LEVELS[self.level[i]],
-                        company_experience=EXPERIENCES[self.experience[i]],
+                        **self._fit(i),
                         sessions_per_week=max(
                             int(self.random.choice((3, 5, 5, 8, 10))),
                             math.ceil(self.past_count[i] / PAST_WEEKS),
@@ -332,6 +331,7 @@ class _Builder:
                         "start": start,
                         "end": start + SESSION_LENGTH,
                         "is_withdrawn": status == SessionStatus.CANCELLED and roll < 0.92,
+                        **self._fit(i),
                     }
                 )
                 sessions.append(self._session(i, candidate, hour, slot_id, status, questions))
@@ -343,6 +343,13 @@ class _Builder:
         self._copy(Session, sessions)
         self.past_sessions = sessions
         self.log(f"past: {len(sessions)} sessions in their slots")
+
+    def _fit(self, i) -> dict:
+        """Interviewer i's level and experience, as their slots carry them (Slot.of)."""
+        return {
+            "interviewer_level": LEVELS[self.level[i]],
+            "company_experience": EXPERIENCES[self.experience[i]],
+        }
 
     def _session(self, i, candidate, hour, slot_id, status, questions) -> dict:
         start = self._at(hour)
@@ -389,6 +396,7 @@ class _Builder:
                         "interviewer_id": i + 1,
                         "start": start,
                         "end": start + SESSION_LENGTH,
+                        **self._fit(i),
                     }
                 )
                 if (i, hour) in self.busy or self.random.random() >= share:

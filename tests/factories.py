@@ -67,6 +67,8 @@ class SlotFactory(factory.django.DjangoModelFactory):
         lambda: (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     )
     end = factory.LazyAttribute(lambda slot: slot.start + timedelta(hours=1))
+    interviewer_level = factory.SelfAttribute("interviewer.interviewer_level")
+    company_experience = factory.SelfAttribute("interviewer.company_experience")
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

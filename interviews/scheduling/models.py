@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 
+from accounts.models import CompanyExperience, Level
+
 SESSION_LENGTH = timedelta(minutes=60)
 MIN_NOTICE = timedelta(hours=2)
 
@@ -66,16 +68,21 @@ class Slot(models.Model):
     end = models.DateTimeField()
     # The interviewer cancelled a session in it: not offered again.
     is_withdrawn = models.BooleanField(default=False)
+    # The interviewer's fit, copied (Slot.of makes them so, slots_follow_profile keeps them): the
+    # slot search picks each hour's best-fitting slots from one index, not by joining a week of
+    # slots with their interviewers. Who may book is still decided on the interviewer's own row.
+    interviewer_level = models.CharField(max_length=2, choices=Level.choices, blank=True)
+    company_experience = models.CharField(max_length=10, choices=CompanyExperience.choices, blank=True)
 
     class Meta:
         ordering = ("start",)
         constraints = [models.UniqueConstraint(fields=["interviewer", "start"], name="slot_once_per_start")]
         indexes = [
             models.Index(fields=["start", "interviewer"]),
-            # Finding a slot ranks a week of published slots from this index alone (no table reads).
+            # The published slots of a start time and level, lowest id first (the slot search).
             models.Index(
-                fields=["start"],
-                include=["interviewer", "id"],
+                fields=["start", "interviewer_level", "id"],
+                include=["company_experience", "interviewer"],
                 condition=models.Q(is_withdrawn=False),
                 name="slot_published_by_start",
             ),
@@ -83,3 +90,14 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interviewer} at {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @classmethod
+    def of(cls, interviewer, start) -> "Slot":
+        """The interviewer's (unsaved) slot from `start`, with their fit copied."""
+        return cls(
+            interviewer=interviewer,
+            start=start,
+            end=start + SESSION_LENGTH,
+            interviewer_level=interviewer.interviewer_level,
+            company_experience=interviewer.company_experience,
+        )

@@ -107,10 +107,7 @@ def slots_generate(*, interviewer: User, now: datetime | None = None) -> tuple[i
             Slot.objects.filter(interviewer=interviewer, start__gte=earliest).values_list("start", "pk")
         )
         created = Slot.objects.bulk_create(
-            [
-                Slot(interviewer=interviewer, start=s, end=s + SESSION_LENGTH)
-                for s in wanted - existing.keys()
-            ],
+            [Slot.of(interviewer, start) for start in wanted - existing.keys()],
             ignore_conflicts=True,
         )
         stale = [pk for start, pk in existing.items() if start not in wanted]
@@ -125,7 +122,12 @@ def slots_generate(*, interviewer: User, now: datetime | None = None) -> tuple[i
 
 def slots_follow_profile(user: User, fields: set[str]) -> None:
     """A member's profile changed: slots are wall-clock hours in the interviewer's zone, and opting
-    out (or being deactivated) withdraws the open ones, so a change of any regenerates them."""
+    out (or being deactivated) withdraws the open ones, so a change of any regenerates them; every
+    slot carries the interviewer's level and experience."""
+    if {"interviewer_level", "company_experience"} & fields:
+        Slot.objects.filter(interviewer=user).update(
+            interviewer_level=user.interviewer_level, company_experience=user.company_experience
+        )
     if {"is_interviewer", "time_zone", "is_active"} & fields:
         slots_generate(interviewer=user)
 

@@ -208,22 +208,18 @@ class TestSlotSearch:
             from interviews.scheduling.models import Slot
 
             Slot.objects.bulk_create(
-                Slot(
-                    interviewer=interviewers[i % 5],
-                    start=base + timedelta(hours=i // 5),
-                    end=base + timedelta(hours=i // 5 + 1),
-                )
-                for i in range(count)
+                Slot.of(interviewers[i % 5], base + timedelta(hours=i // 5)) for i in range(count)
             )
 
         add(100)
-        with django_assert_num_queries(5):  # 4, and the interviewers' reliability
+        # the slots to rank, week load, the candidate's sessions, ratings, reliability, the offered whole
+        with django_assert_num_queries(6):
             assert len(self._search(candidate)) == 100
         from interviews.scheduling.models import Slot
 
         Slot.objects.all().delete()
         add(1000)
-        with django_assert_num_queries(5):  # 4, and the interviewers' reliability
+        with django_assert_num_queries(6):
             assert len(self._search(candidate)) > 100
 
 

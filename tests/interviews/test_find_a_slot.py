@@ -101,3 +101,34 @@ def test_an_unknown_zone_falls_back_to_the_members_own(client, candidate, zone):
     assert page.status_code == 200
     assert f"in {candidate.time_zone}" in page.content.decode()
     assert client.get(reverse("book-review", args=[999999]), {"zone": zone}).status_code == 404
+
+
+def test_each_hour_offers_its_best_fitting_interviewer_and_the_next_when_taken(candidate):
+    """The week's search keeps the few best-fitting slots of each hour (one level above the target
+    first, then the same level, then two above), from the slots' copies of their interviewer's fit:
+    a booked one gives way to the next, and a change of level on the profile moves its slots."""
+    from accounts.services import profile_update
+    from interviews.sessions.selectors import HOURLY_SPARE, slots_available
+
+    at = _hour(3)
+    same = InterviewerFactory(interviewer_level="L3")
+    above = InterviewerFactory(interviewer_level="L4")
+    startup_only = InterviewerFactory(interviewer_level="L4", company_experience="startup")
+    far_above = [InterviewerFactory() for _ in range(HOURLY_SPARE + 1)]  # L5+: more than the spares
+    slots = {i.pk: SlotFactory(interviewer=i, start=at) for i in [*far_above, startup_only, same, above]}
+
+    def offered():
+        found = slots_available(
+            candidate=candidate, target_level="L3", company_type="faang",
+            start=at - timedelta(hours=1), end=at + timedelta(hours=1), one_per_hour=True,
+        )  # fmt: skip
+        return [slot.interviewer_id for slot in found]
+
+    assert offered() == [above.pk]
+    SessionFactory(slot=slots[above.pk])
+    assert offered() == [same.pk]
+    profile_update(user=far_above[-1], data={"interviewer_level": "L4"})
+    assert offered() == [far_above[-1].pk]  # raised from sixth place (behind five L5s) to the best
+    SessionFactory(slot=slots[same.pk])
+    SessionFactory(slot=slots[far_above[-1].pk])
+    assert offered() == [far_above[0].pk]  # two above the target, lowest id first

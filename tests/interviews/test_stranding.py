@@ -137,3 +137,21 @@ def test_unticking_active_in_the_admin_goes_through_deactivation(client, staff, 
     assert response.status_code == 302
     assert not User.objects.get(pk=ivan.pk).is_active
     assert _cancelled(booked) == set(TARGETS)
+
+
+def test_a_change_of_fit_in_the_admin_is_followed_like_one_on_the_profile(rf, staff, ivan, booked):
+    """Staff lowering Ivan's level in the admin strands nobody silently: the session above it is
+    cancelled and refunded, and his slots carry the new level (what the slot search ranks by)."""
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    ivan.interviewer_level = "L4"
+    request = rf.post("/admin/")
+    request.user = staff
+    admin.site._registry[User].save_model(
+        request, ivan, SimpleNamespace(changed_data=["interviewer_level"]), True
+    )
+    assert _cancelled(booked) == {"l5_faang"}
+    _assert_told_and_refunded(booked["l5_faang"])
+    assert set(Slot.objects.filter(interviewer=ivan).values_list("interviewer_level", flat=True)) == {"L4"}
