@@ -57,6 +57,11 @@ class ScoreSerializer(serializers.Serializer):
     score = serializers.IntegerField(allow_null=True, required=False)
     evidence = serializers.CharField(allow_blank=True, required=False, max_length=EVIDENCE_MAX_LENGTH)
 
+    def to_representation(self, instance) -> dict:
+        # The same three values as the fields give, without their machinery: a page of evaluations
+        # carries hundreds of scores.
+        return {"dimension": instance.dimension.key, "score": instance.score, "evidence": instance.evidence}
+
 
 class EvaluationSerializer(serializers.ModelSerializer):
     scores = ScoreSerializer(many=True)

@@ -1,7 +1,8 @@
 """Geometry for the feedback history's server-rendered SVG charts (no script, no CSP exception).
 
-Each function returns plain numbers and strings a template draws; a table beside every chart
-carries the same data for screen readers.
+Each function returns what a template draws, coordinates already written out as SVG numbers
+(a template would localise each float: slow, and wrong for SVG in a locale with decimal commas);
+a table beside every chart carries the same data for screen readers.
 """
 
 from accounts.models import Level
@@ -16,15 +17,19 @@ LOW, HIGH = -1.0, 2.0
 BANDS = ((Level.L3.label, LOW, 0.0), (Level.L4.label, 0.0, 1.0), (Level.L5.label, 1.0, HIGH))
 
 
+def _svg(value: float) -> str:
+    return f"{value:.1f}"
+
+
 def _y(position: float) -> float:
     clamped = min(max(position, LOW), HIGH)
-    return round(TOP + (HIGH - clamped) / (HIGH - LOW) * (HEIGHT - TOP - BOTTOM), 1)
+    return TOP + (HIGH - clamped) / (HIGH - LOW) * (HEIGHT - TOP - BOTTOM)
 
 
-def _xs(count: int, left: float, width: float) -> list[float]:
+def _xs(count: int, left: float, width: float) -> list[str]:
     if count == 1:
-        return [round(left + width / 2, 1)]
-    return [round(left + width * n / (count - 1), 1) for n in range(count)]
+        return [_svg(left + width / 2)]
+    return [_svg(left + width * n / (count - 1)) for n in range(count)]
 
 
 def estimate_chart(points: list[dict], width: int = WIDTH) -> dict:
@@ -37,9 +42,9 @@ def estimate_chart(points: list[dict], width: int = WIDTH) -> dict:
     marks = [
         {
             "x": x,
-            "y": _y(point["position"]),
-            "top": _y(point["position"] + point["position_sd"]),
-            "bottom": _y(point["position"] - point["position_sd"]),
+            "y": _svg(_y(point["position"])),
+            "top": _svg(_y(point["position"] + point["position_sd"])),
+            "bottom": _svg(_y(point["position"] - point["position_sd"])),
             "label": point["label"],
         }
         for x, point in zip(xs, points, strict=True)
@@ -48,15 +53,16 @@ def estimate_chart(points: list[dict], width: int = WIDTH) -> dict:
         "width": width,
         "height": HEIGHT,
         "left": LEFT,
+        "band_label_x": LEFT - 8,
         "plot_width": plot_width,
         "axis_y": HEIGHT - BOTTOM,
         "label_y": HEIGHT - BOTTOM + 18,
         "bands": [
             {
                 "label": label,
-                "y": _y(high),
-                "height": round(_y(low) - _y(high), 1),
-                "middle": _y((low + high) / 2),
+                "y": _svg(_y(high)),
+                "height": _svg(_y(low) - _y(high)),
+                "middle": _svg(_y((low + high) / 2)),
             }
             for label, low, high in BANDS
         ],
@@ -72,8 +78,8 @@ def score_sparkline(scores: list[int | None]) -> dict:
     """One dimension's scores (1-4) over sessions, oldest first; None where it was not scored."""
     xs = _xs(len(scores), SPARK_PAD, SPARK_WIDTH - 2 * SPARK_PAD)
 
-    def y(score: float) -> float:
-        return round(SPARK_PAD + (4 - score) / 3 * (SPARK_HEIGHT - 2 * SPARK_PAD), 1)
+    def y(score: float) -> str:
+        return _svg(SPARK_PAD + (4 - score) / 3 * (SPARK_HEIGHT - 2 * SPARK_PAD))
 
     dots = [{"x": x, "y": y(s), "score": s} for x, s in zip(xs, scores, strict=True) if s is not None]
     return {

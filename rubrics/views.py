@@ -134,7 +134,8 @@ def feedback_history(request):
     oldest_first = evaluations[::-1]
     dimensions = list(rubric_current().dimensions.all())
     scores = {e.pk: {s.dimension.key: s.score for s in e.scores.all()} for e in oldest_first}
-    context["session_dates"] = [e.session.start for e in oldest_first]
+    day = {e.pk: formats.date_format(timezone.localtime(e.session.start), "j M") for e in oldest_first}
+    context["session_dates"] = list(day.values())
     summary = placement_summary(
         request.user,
         sessions={e.pk: (e.session_id, e.session.start) for e in evaluations},
@@ -164,7 +165,7 @@ def feedback_history(request):
     context["dimension_rows"] = [
         {
             "title": d.title,
-            "scores": [scores[e.pk].get(d.key) for e in oldest_first],
+            "cells": [(day[e.pk], scores[e.pk].get(d.key)) for e in oldest_first],
             "chart": score_sparkline([scores[e.pk].get(d.key) for e in oldest_first]),
             "standing": standing_by_key.get(d.key),
         }
