@@ -100,6 +100,14 @@ TEMPLATES = [
 # Database: SQLite under var/ unless DATABASE_URL names another one (PostgreSQL in production).
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'peerloop.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+# Under ASGI (the web processes) Django's persistent connections belong to the thread that served
+# a request and are never handed back (hence "too many clients" under load): there a pool of at most
+# DB_POOL_SIZE connections per process serves the requests instead (platform/gunicorn.conf.py).
+DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0)
+if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    pool = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}  # seconds to wait for a connection
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -7,6 +7,8 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 # ASGI: pages and the interview room's WebSockets from the same workers (config.asgi).
 worker_class = "uvicorn_worker.UvicornWorker"
+# Each worker takes its database connections from a pool of this many (config/settings.py).
+os.environ.setdefault("DB_POOL_SIZE", "4")
 timeout = 30
 graceful_timeout = 30
 max_requests = 2000

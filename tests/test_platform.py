@@ -221,3 +221,24 @@ class TestComposeFile:
         mail = email_settings(env["EMAIL_URL"])
         assert mail["EMAIL_HOST"] == "mailpit"
         assert any(port.endswith(f":{mail['EMAIL_PORT']}") for port in self.services["mailpit"]["ports"])
+
+
+@pytest.mark.postgres
+def test_a_web_process_holds_no_more_database_connections_than_its_pool(asgi_servers):
+    """Under ASGI each request runs in a thread of its own: with persistent connections every one
+    of them kept its own connection open (the load test ran PostgreSQL out of connections). The web
+    process takes them from a pool of DB_POOL_SIZE instead (platform/gunicorn.conf.py)."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    [url] = asgi_servers(1)
+    with ThreadPoolExecutor(8) as requests:
+        answers = list(requests.map(lambda _: urllib.request.urlopen(f"{url}/healthz").status, range(48)))
+    assert answers == [200] * 48
+    with connection.cursor() as cursor:
+        others = "datname = current_database() AND pid <> pg_backend_pid()"
+        cursor.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {others}")
+        held = cursor.fetchone()[0]
+    assert 1 <= held <= 4
