@@ -92,6 +92,16 @@ def interviewer_week_load(*, interviewer_ids, start: datetime, end: datetime) ->
     )
 
 
+# What a page or the API shows of an offered slot and its interviewer.
+OFFERED_FIELDS = (
+    "start",
+    "end",
+    "interviewer",
+    "interviewer__display_name",
+    "interviewer__email",
+    "interviewer__interviewer_level",
+    "interviewer__company_experience",
+)
 MAX_SEARCH = timedelta(days=28)
 # With one slot an hour, the database keeps this many best-fitting ones of each hour, so one
 # remains when some are booked, or capacity, a clash or the ranking rules them out.
@@ -274,7 +284,11 @@ def slots_available(
             best.setdefault(ranked[3], ranked)
         offered = list(best.values())
     offered = offered[:limit]
-    whole = Slot.objects.select_related("interviewer").in_bulk([ranked[5] for ranked in offered])
+    whole = (
+        Slot.objects.select_related("interviewer")
+        .only(*OFFERED_FIELDS)
+        .in_bulk([ranked[5] for ranked in offered])
+    )
     slots = []
     for rank, (fit_cost, _, _, _, _, pk, interviewer_id) in enumerate(offered):
         slot = whole[pk]
