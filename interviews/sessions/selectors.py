@@ -17,6 +17,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -149,9 +150,10 @@ WHERE place <= %(spare)s
 """
 
 
-def _best_of_each_hour(*, start, end, target_level: str, company_type: str, candidate: User) -> list[int]:
-    """The HOURLY_SPARE best-fitting published slots of each start time in [start, end), booked or
-    not, ranked on the slots' copies of their interviewer's fit (level fit, then the lowest id)."""
+def _best_of_each_hour(*, start, end, target_level: str, company_type: str, candidate: User):
+    """The ids of the HOURLY_SPARE best-fitting published slots of each start time in [start, end),
+    booked or not, ranked on the slots' copies of their interviewer's fit (level fit, then the
+    lowest id), to filter by."""
     levels = levels_at_or_above(target_level)
     costs = [level_fit_cost(interviewer_level=level, target_level=target_level) for level in levels]
     experiences = experiences_covering(company_type)
@@ -162,8 +164,10 @@ def _best_of_each_hour(*, start, end, target_level: str, company_type: str, cand
                 {"start": start, "end": end, "levels": levels, "costs": costs, "experiences": experiences,
                  "candidate": candidate.pk, "spare": HOURLY_SPARE},
             )  # fmt: skip
-            return [row[0] for row in cursor.fetchall()]
-    # Elsewhere (SQLite: make run, make test on a fresh machine) the same ranking as a window.
+            ids = [row[0] for row in cursor.fetchall()]
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # one parameter, not one per id
+    # Elsewhere (SQLite: make run, make test on a fresh machine) the same ranking as a window, read
+    # first as PostgreSQL's is.
     fit_cost = Case(
         *(When(interviewer_level=level, then=cost) for level, cost in zip(levels, costs, strict=True))
     )
