@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import FloatField, Func, Max, Q
 from django.utils import timezone
 
@@ -328,12 +328,30 @@ def _book_chunk(pairs, users: dict[int, User], now: datetime, quiet: bool = Fals
                 request.status, request.session, request.closed_at = MatchRequestStatus.MATCHED, session, now
                 request.match_costs = costs[request_id]
                 matched.append(request)
-            MatchRequest.objects.bulk_update(
-                matched, ["status", "session", "closed_at", "match_costs"], batch_size=BOOKING_CHUNK
-            )
+            _record_matches(matched)
             outbox_matches_found(requests=matched, now=now)
             return len(matched)
     except IntegrityError:
         if quiet:
             return 0
         raise
+
+
+def _record_matches(requests: list[MatchRequest]) -> None:
+    """Write the matched requests' status, session, closing time and costs: one statement per row
+    through executemany, a fraction of what bulk_update's CASE over each field costs to compile."""
+    if not requests:
+        return
+    fields = [
+        MatchRequest._meta.get_field(name) for name in ("status", "session", "closed_at", "match_costs")
+    ]
+    columns = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {connection.ops.quote_name(MatchRequest._meta.db_table)} SET {columns} WHERE id = %s",
+            [
+                [field.get_db_prep_save(getattr(request, field.attname), connection) for field in fields]
+                + [request.pk]
+                for request in requests
+            ],
+        )

@@ -1,13 +1,13 @@
 """Booking and rescheduling: the one path by which a session gets a slot."""
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import formats, timezone
 
 from accounts.credits import SESSION_PRICE, credit_post_locked, not_enough_credits
@@ -374,7 +374,11 @@ def _charge_many(sessions: list[Session], users: dict[int, User], now: datetime)
     if not entries:
         return
     CreditEntry.objects.bulk_create(entries)
-    charged = {session.candidate_id for session in sessions}
-    User.objects.filter(pk__in=charged).update(
-        credit_balance=Case(*(When(pk=pk, then=Value(users[pk].credit_balance)) for pk in charged))
-    )
+    # One UPDATE per number of sessions charged (usually one for the batch), not a CASE per person.
+    charged = defaultdict(list)
+    for candidate_id, count in Counter(session.candidate_id for session in sessions).items():
+        charged[count].append(candidate_id)
+    for count, candidate_ids in charged.items():
+        User.objects.filter(pk__in=candidate_ids).update(
+            credit_balance=F("credit_balance") - count * SESSION_PRICE
+        )
