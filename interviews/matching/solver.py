@@ -263,8 +263,12 @@ def solve_optimal(
     used_requests = np.unique(pair_r)
     request_candidate = np.array([candidate_index[requests[r].candidate_id] for r in used_requests.tolist()])
     used_candidates = np.unique(request_candidate)
+    # A week takes at most as many sessions as it has slots here: seats beyond that never fill.
+    slots_in_week = np.bincount(offer_week, minlength=len(week_keys)).tolist()
     seats = [
-        (w, booked.get(key, 0) + k) for w, key in enumerate(week_keys) for k in range(capacity.get(key, 0))
+        (w, booked.get(key, 0) + k)
+        for w, key in enumerate(week_keys)
+        for k in range(min(capacity.get(key, 0), slots_in_week[w]))
     ]
     seat_week = np.array([w for w, _ in seats], dtype=np.int64)
     seat_cost = np.array([_load_cost(k) for _, k in seats], dtype=np.int64)
@@ -277,16 +281,11 @@ def solve_optimal(
     # repeat cost the class cannot carry, or the candidate's own slot, which it must not reach),
     # the request keeps direct request → slot arcs to that class's slots instead.
     klass_of = np.full(n_off, -1, dtype=np.int64)
-    columns = np.stack(
-        [
-            table.start[used_offers],
-            table.end[used_offers],
-            table.level[used_offers],
-            table.experience[used_offers],
-        ],
-        axis=1,
-    )
-    _, klass_of[used_offers] = np.unique(columns, axis=0, return_inverse=True)
+    key = np.zeros(used_offers.size, dtype=np.int64)
+    for column in (table.start, table.end, table.level, table.experience):
+        values, index = np.unique(column[used_offers], return_inverse=True)
+        key = key * values.size + index
+    _, klass_of[used_offers] = np.unique(key, return_inverse=True)
     n_class = int(klass_of.max()) + 1
     request_class = pair_r * n_class + klass_of[pair_o]
     special = [request_class[repeats > 0]]
