@@ -308,6 +308,7 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
     ):
         hold(*row)
     questions = list(Question.objects.filter(is_active=True))
+    fitting_for: dict[tuple[str, str], list[Question]] = {}  # per target, the questions that fit it
     had: dict[int, set[int]] = defaultdict(set)  # per candidate, the questions already had
     for candidate_id, question_id in (
         Session.objects.filter(candidate_id__in=[c.pk for _, c, _, _, _ in asks])
@@ -337,7 +338,11 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
             continue
         if not candidate.is_active or balances[candidate.pk] < SESSION_PRICE or candidate.booking_paused(now):
             continue
-        fitting = [q for q in questions if q.fits(target_level=target_level, company_type=company_type)]
+        if (target_level, company_type) not in fitting_for:
+            fitting_for[target_level, company_type] = [
+                q for q in questions if q.fits(target_level=target_level, company_type=company_type)
+            ]
+        fitting = fitting_for[target_level, company_type]
         if not fitting:
             continue
         question = _pick_question(fitting, had=had[candidate.pk])
