@@ -345,10 +345,12 @@ def _record_matches(requests: list[MatchRequest]) -> None:
     fields = [
         MatchRequest._meta.get_field(name) for name in ("status", "session", "closed_at", "match_costs")
     ]
-    columns = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in fields)
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    table, key = quote(MatchRequest._meta.db_table), quote(MatchRequest._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {connection.ops.quote_name(MatchRequest._meta.db_table)} SET {columns} WHERE id = %s",
+            f"UPDATE {table} SET {columns} WHERE {key} = %s",
             [
                 [field.get_db_prep_save(getattr(request, field.attname), connection) for field in fields]
                 + [request.pk]
