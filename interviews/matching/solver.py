@@ -127,8 +127,8 @@ _SPECIALIST = np.array([[experience == company for company in COMPANY_TYPES] for
 
 
 class _OfferArrays:
-    """The offers as numpy columns (in the offers' order), with the order by start for window
-    lookup; for vectorised fit and costs."""
+    """The offers as numpy columns (in the offers' order), with an order for window lookup; for
+    vectorised fit and costs."""
 
     def __init__(self, offers: list[Offer]):
         levels = {level: i for i, level in enumerate(LEVELS)}
@@ -142,8 +142,11 @@ class _OfferArrays:
         alike = [(o.rating, o.reliability) for o in offers]
         costs = {key: _offer_cost(o) for key, o in zip(alike, offers, strict=True)}
         self.offer_cost = np.array([costs[key] for key in alike], dtype=np.int64)
-        self.order = np.argsort(self.start, kind="stable")
+        # Ordered by kind (level, experience), then start: a window's slots of one kind are a range.
+        kind = self.level * len(EXPERIENCES) + self.experience
+        self.order = np.lexsort((self.start, kind))
         self.sorted_start = self.start[self.order]
+        self.kind_bounds = np.searchsorted(kind[self.order], np.arange(len(LEVELS) * len(EXPERIENCES) + 1))
 
 
 def _repeat_counts(requests: list[Request], r: np.ndarray, interviewer: np.ndarray) -> np.ndarray:
@@ -186,27 +189,37 @@ def _candidate_pairs(requests: list[Request], table: _OfferArrays):
     for r, request in enumerate(requests):
         for start, end in request.windows:
             win_req.append(r), win_start.append(start.timestamp()), win_end.append(end.timestamp())
-    win_req, win_start, win_end = np.array(win_req), np.array(win_start), np.array(win_end)
-    lo = np.searchsorted(table.sorted_start, win_start, "left")
-    hi = np.searchsorted(table.sorted_start, win_end, "left")
+    win_req, win_start, win_end = np.array(win_req, dtype=np.int64), np.array(win_start), np.array(win_end)
+    target = np.array([LEVELS.index(q.target_level) for q in requests], dtype=np.int64)
+    company = np.array([COMPANY_TYPES.index(q.company_type) for q in requests], dtype=np.int64)
+    # Each window's slots of each kind that fits its request are a range of the ordered offers.
+    found = []  # (window, lo, hi) per kind
+    for kind in range(len(LEVELS) * len(EXPERIENCES)):
+        first, last = table.kind_bounds[kind], table.kind_bounds[kind + 1]
+        fits = fits_vectorised(
+            interviewer_level=kind // len(EXPERIENCES),
+            experience=kind % len(EXPERIENCES),
+            target_level=target[win_req],
+            company_type=company[win_req],
+        )
+        windows = np.flatnonzero(fits) if last > first else np.array([], dtype=np.int64)
+        segment = table.sorted_start[first:last]
+        found.append((
+            windows,
+            first + np.searchsorted(segment, win_start[windows], "left"),
+            first + np.searchsorted(segment, win_end[windows], "left"),
+        ))  # fmt: skip
+    window, lo, hi = (np.concatenate([part[i] for part in found]) for i in range(3))
     sizes = np.maximum(hi - lo, 0)
     if not sizes.sum():
         return empty, empty, empty, empty
-    # Expand each window's [lo, hi) into offers, remembering the window of each.
-    window = np.repeat(np.arange(sizes.size), sizes)
-    o = table.order[lo[window] + (np.arange(window.size) - np.repeat(np.cumsum(sizes) - sizes, sizes))]
+    # Expand each [lo, hi) into offers, remembering the window of each.
+    position = np.repeat(lo, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    o, window = table.order[position], np.repeat(window, sizes)
     r = win_req[window]
     ok = table.end[o] <= win_end[window]
-    target = np.array([LEVELS.index(q.target_level) for q in requests], dtype=np.int64)[r]
-    company = np.array([COMPANY_TYPES.index(q.company_type) for q in requests], dtype=np.int64)[r]
-    experience = table.experience[o]
-    ok &= fits_vectorised(
-        interviewer_level=table.level[o],
-        experience=experience,
-        target_level=target,
-        company_type=company,
-    )
     ok &= table.interviewer[o] != np.array([q.candidate_id for q in requests])[r]
+    target, company, experience = target[r], company[r], table.experience[o]
     gap = table.level[o] - target
     r, o, gap = r[ok], o[ok], gap[ok]
     specialist = _SPECIALIST[experience[ok], company[ok]]
