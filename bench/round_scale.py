@@ -7,7 +7,8 @@ DATABASE_URL names a database holding `manage.py seed_scale --members 20000` (5,
 requests); nothing connected to it meanwhile. For each size the script copies it
 (`CREATE DATABASE ... TEMPLATE`), keeps that many open requests (the others cancelled), and runs
 `matching_round()` in a fresh process: the round's phases timed (expiring, reading the problem,
-the solve, booking), the process's peak resident memory, the copy dropped afterwards.
+the solve, booking), the matches chosen and their total cost, the process's peak resident memory
+and the machine's load average, the copy (`round_bench`) dropped afterwards.
 """
 
 import argparse
@@ -20,7 +21,7 @@ import time
 
 from _django import ROOT
 
-COPY = "bench_round"
+COPY = "round_bench"
 
 
 def psql(database: str, sql: str) -> None:
@@ -81,8 +82,9 @@ def one_round(size: int) -> dict:
         "size": size,
         "total": round(total, 2),
         **phases,
-        **{k: result[k] for k in ("expired", "requests", "slots", "chosen", "booked")},
+        **{k: result[k] for k in ("expired", "requests", "slots", "chosen", "booked", "total_cost")},
         "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "load": round(os.getloadavg()[0], 2),  # the machine's, over the last minute
     }
 
 
@@ -113,13 +115,16 @@ def main() -> None:
             psql("postgres", f"DROP DATABASE IF EXISTS {COPY}")
         rows.append(json.loads(out.strip().splitlines()[-1]))
         print(rows[-1], flush=True)
-    print("| requests | open slots read | chosen | booked | expire | read | solve | book | total | RSS |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| requests | open slots read | chosen | booked | cost | expire | read | solve | book | total "
+        "| RSS | load |"
+    )
+    print("|" + "---|" * 12)
     for r in rows:
         print(
-            f"| {r['requests']:,} | {r['slots']:,} | {r['chosen']:,} | {r['booked']:,} | {r['expire']} s "
-            f"| {r['problem']} s | {r['solve_optimal']} s | {r['book']} s | **{r['total']} s** "
-            f"| {r['peak_mib']} MiB |"
+            f"| {r['requests']:,} | {r['slots']:,} | {r['chosen']:,} | {r['booked']:,} | {r['total_cost']:,} "
+            f"| {r['expire']} s | {r['problem']} s | {r['solve_optimal']} s | {r['book']} s "
+            f"| **{r['total']} s** | {r['peak_mib']} MiB | {r['load']} |"
         )
 
 

@@ -1,12 +1,12 @@
 """Match requests and the matching round that books them."""
 
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import FloatField, Func, Max, Q
 from django.utils import timezone
 
 from accounts.credits import SESSION_PRICE, not_enough_credits
@@ -167,6 +167,21 @@ def _expire(now: datetime) -> int:
     return len(expired)
 
 
+class Epoch(Func):
+    """A datetime column as seconds since 1970 (a float, to the microsecond): a round reads
+    hundreds of thousands of slot times, and a number costs a fraction of a datetime to load."""
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Stored as UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds, then the fraction.
+        column, params = compiler.compile(self.source_expressions[0])
+        seconds = f"CAST(strftime('%%s', substr({column}, 1, 19)) AS REAL)"
+        sql = f"({seconds} + CAST('0' || substr({column}, 20) AS REAL))"
+        return sql, params * 2
+
+
 def _problem(now: datetime):
     # A request whose candidate cannot pay, or whose booking is paused, waits (it expires with its
     # windows).
@@ -178,20 +193,34 @@ def _problem(now: datetime):
         )
         .exclude(candidate__booking_paused_until__gt=now)
         .select_related("candidate")
-        .prefetch_related(Prefetch("windows", queryset=MatchWindow.objects.order_by("start")))
     )
     if not open_requests:
         return [], [], {}, {}, {}
+    # Times are read as numbers and made datetimes once per distinct value (slots share their hours).
+    moments: dict[float, datetime] = {}
+
+    def moment(epoch: float) -> datetime:
+        if epoch not in moments:
+            moments[epoch] = datetime.fromtimestamp(epoch, UTC)
+        return moments[epoch]
+
+    windows = defaultdict(list)
+    for request_id, start, end in (
+        MatchWindow.objects.filter(request_id__in=[r.pk for r in open_requests])
+        .order_by("start")
+        .values_list("request_id", Epoch("start"), Epoch("end"))
+    ):
+        windows[request_id].append((moment(start), moment(end)))
     earliest = now + MIN_NOTICE
-    latest = max(w.end for r in open_requests for w in r.windows.all())
+    latest = max(end for spans in windows.values() for _, end in spans)
     slots = list(
         open_slots()
         .filter(taking_interviews(prefix="interviewer__"), start__gte=earliest, start__lt=latest)
         .values_list(
             "pk",
             "interviewer_id",
-            "start",
-            "end",
+            Epoch("start"),
+            Epoch("end"),
             "interviewer__interviewer_level",
             "interviewer__company_experience",
             "interviewer__time_zone",
@@ -199,7 +228,6 @@ def _problem(now: datetime):
         )
     )
     interviewer_ids = {row[1] for row in slots}
-    zones = {row[1]: ZoneInfo(row[6]) for row in slots}
     seats = {row[1]: row[7] or 0 for row in slots}
     load = interviewer_week_load(interviewer_ids=interviewer_ids, start=earliest, end=latest)
     candidate_ids = {r.candidate_id for r in open_requests}
@@ -213,23 +241,40 @@ def _problem(now: datetime):
         pairings[candidate_id][interviewer_id] += 1
     reputation = hooks.reputation(interviewer_ids)
     reliability = reliability_for(user_ids=interviewer_ids, now=now)
+    rating = {i: reputation.get(i, (None, 0))[0] for i in interviewer_ids}
+    held = {i: reliability[i].percent for i in interviewer_ids}
     let_down = sessions_let_down(candidate_ids=candidate_ids, since=now - REMATCH_FIRST_FOR)
 
     offers = []
     capacity = {}
-    for pk, interviewer_id, start, end, level, experience, _, _ in slots:
-        week = week_key(start, zones[interviewer_id])
-        capacity[(interviewer_id, week)] = max(0, seats[interviewer_id] - load[(interviewer_id, week)])
-        rating = reputation.get(interviewer_id, (None, 0))[0]
-        held = reliability[interviewer_id].percent
-        offers.append(Offer(pk, interviewer_id, start, end, level, experience, week, rating, held))
+    weeks = {}  # (zone, start): the week of the interviewer's calendar it falls in
+    for pk, interviewer_id, start, end, level, experience, zone, _ in slots:
+        start, end = moment(start), moment(end)
+        if (zone, start) not in weeks:
+            weeks[zone, start] = week_key(start, ZoneInfo(zone))
+        week = weeks[zone, start]
+        if (interviewer_id, week) not in capacity:
+            capacity[interviewer_id, week] = max(0, seats[interviewer_id] - load[interviewer_id, week])
+        offers.append(
+            Offer(
+                pk,
+                interviewer_id,
+                start,
+                end,
+                level,
+                experience,
+                week,
+                rating[interviewer_id],
+                held[interviewer_id],
+            )
+        )
     requests = [
         Request(
             id=r.pk,
             candidate_id=r.candidate_id,
             target_level=r.target_level,
             company_type=r.company_type,
-            windows=tuple((w.start, w.end) for w in r.windows.all()),
+            windows=tuple(windows[r.pk]),
             # A candidate whose interviewer did not come or cancelled goes first: the longest wait.
             waited_hours=WAIT_CAP_HOURS
             if r.candidate_id in let_down
@@ -283,12 +328,32 @@ def _book_chunk(pairs, users: dict[int, User], now: datetime, quiet: bool = Fals
                 request.status, request.session, request.closed_at = MatchRequestStatus.MATCHED, session, now
                 request.match_costs = costs[request_id]
                 matched.append(request)
-            MatchRequest.objects.bulk_update(
-                matched, ["status", "session", "closed_at", "match_costs"], batch_size=BOOKING_CHUNK
-            )
+            _record_matches(matched)
             outbox_matches_found(requests=matched, now=now)
             return len(matched)
     except IntegrityError:
         if quiet:
             return 0
         raise
+
+
+def _record_matches(requests: list[MatchRequest]) -> None:
+    """Write the matched requests' status, session, closing time and costs: one statement per row
+    through executemany, a fraction of what bulk_update's CASE over each field costs to compile."""
+    if not requests:
+        return
+    fields = [
+        MatchRequest._meta.get_field(name) for name in ("status", "session", "closed_at", "match_costs")
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    table, key = quote(MatchRequest._meta.db_table), quote(MatchRequest._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {columns} WHERE {key} = %s",
+            [
+                [field.get_db_prep_save(getattr(request, field.attname), connection) for field in fields]
+                + [request.pk]
+                for request in requests
+            ],
+        )

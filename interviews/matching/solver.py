@@ -127,19 +127,44 @@ _SPECIALIST = np.array([[experience == company for company in COMPANY_TYPES] for
 
 
 class _OfferArrays:
-    """The offers as sorted numpy columns, for fast window lookup and vectorised costs."""
+    """The offers as numpy columns (in the offers' order), with an order for window lookup; for
+    vectorised fit and costs."""
 
     def __init__(self, offers: list[Offer]):
-        self.order = np.argsort(np.array([o.start.timestamp() for o in offers]), kind="stable")
-        sorted_offers = [offers[i] for i in self.order]
-        self.start = np.array([o.start.timestamp() for o in sorted_offers])
-        self.end = np.array([o.end.timestamp() for o in sorted_offers])
-        self.level = np.array([LEVELS.index(o.interviewer_level) for o in sorted_offers], dtype=np.int64)
-        self.experience = np.array(
-            [EXPERIENCES.index(o.company_experience) for o in sorted_offers], dtype=np.int64
-        )
-        self.interviewer = np.array([o.interviewer_id for o in sorted_offers])
-        self.offer_cost = np.array([_offer_cost(o) for o in sorted_offers])
+        levels = {level: i for i, level in enumerate(LEVELS)}
+        experiences = {experience: i for i, experience in enumerate(EXPERIENCES)}
+        self.start = np.array([o.start.timestamp() for o in offers])
+        self.end = np.array([o.end.timestamp() for o in offers])
+        self.level = np.array([levels[o.interviewer_level] for o in offers], dtype=np.int64)
+        self.experience = np.array([experiences[o.company_experience] for o in offers], dtype=np.int64)
+        self.interviewer = np.array([o.interviewer_id for o in offers], dtype=np.int64)
+        # The interviewer's part of the cost, computed once per (rating, reliability), not per slot.
+        alike = [(o.rating, o.reliability) for o in offers]
+        costs = {key: _offer_cost(o) for key, o in zip(alike, offers, strict=True)}
+        self.offer_cost = np.array([costs[key] for key in alike], dtype=np.int64)
+        # Ordered by kind (level, experience), then start: a window's slots of one kind are a range.
+        kind = self.level * len(EXPERIENCES) + self.experience
+        self.order = np.lexsort((self.start, kind))
+        self.sorted_start = self.start[self.order]
+        self.kind_bounds = np.searchsorted(kind[self.order], np.arange(len(LEVELS) * len(EXPERIENCES) + 1))
+
+
+def _repeat_counts(requests: list[Request], r: np.ndarray, interviewer: np.ndarray) -> np.ndarray:
+    """Sessions each (request index, interviewer) pair already had, as an array."""
+    rows = [(i, other, n) for i, q in enumerate(requests) for other, n in q.pairings.items() if n]
+    counts = np.zeros(r.size, dtype=np.int64)
+    if not rows or not r.size:
+        return counts
+    known = np.array(rows, dtype=np.int64)
+    width = int(max(known[:, 1].max(), interviewer.max())) + 1
+    keys = known[:, 0] * width + known[:, 1]
+    order = np.argsort(keys)
+    keys, n = keys[order], known[order, 2]
+    wanted = r * width + interviewer
+    at = np.minimum(np.searchsorted(keys, wanted), keys.size - 1)
+    found = keys[at] == wanted
+    counts[found] = n[at[found]]
+    return counts
 
 
 def candidate_pairs(
@@ -151,65 +176,71 @@ def candidate_pairs(
     sorted by start; the ranges are expanded, filtered and costed as whole arrays. Costs
     equal pair_cost's totals (a property test checks the optimum against it).
     """
+    r, o, cost, _ = _candidate_pairs(requests, _OfferArrays(offers))
+    return r, o, cost
+
+
+def _candidate_pairs(requests: list[Request], table: _OfferArrays):
+    """candidate_pairs over the offers' columns, with each pair's repeat count as a fourth array."""
     empty = np.array([], dtype=np.int64)
-    if not offers or not requests:
-        return empty, empty, empty
-    table = _OfferArrays(offers)
+    if not table.start.size or not requests:
+        return empty, empty, empty, empty
     win_req, win_start, win_end = [], [], []
     for r, request in enumerate(requests):
         for start, end in request.windows:
             win_req.append(r), win_start.append(start.timestamp()), win_end.append(end.timestamp())
-    win_req, win_start, win_end = np.array(win_req), np.array(win_start), np.array(win_end)
-    lo = np.searchsorted(table.start, win_start, "left")
-    hi = np.searchsorted(table.start, win_end, "left")
+    win_req, win_start, win_end = np.array(win_req, dtype=np.int64), np.array(win_start), np.array(win_end)
+    target = np.array([LEVELS.index(q.target_level) for q in requests], dtype=np.int64)
+    company = np.array([COMPANY_TYPES.index(q.company_type) for q in requests], dtype=np.int64)
+    # Each window's slots of each kind that fits its request are a range of the ordered offers.
+    found = []  # (window, lo, hi) per kind
+    for kind in range(len(LEVELS) * len(EXPERIENCES)):
+        first, last = table.kind_bounds[kind], table.kind_bounds[kind + 1]
+        fits = fits_vectorised(
+            interviewer_level=kind // len(EXPERIENCES),
+            experience=kind % len(EXPERIENCES),
+            target_level=target[win_req],
+            company_type=company[win_req],
+        )
+        windows = np.flatnonzero(fits) if last > first else np.array([], dtype=np.int64)
+        segment = table.sorted_start[first:last]
+        found.append((
+            windows,
+            first + np.searchsorted(segment, win_start[windows], "left"),
+            first + np.searchsorted(segment, win_end[windows], "left"),
+        ))  # fmt: skip
+    window, lo, hi = (np.concatenate([part[i] for part in found]) for i in range(3))
     sizes = np.maximum(hi - lo, 0)
     if not sizes.sum():
-        return empty, empty, empty
-    # Expand each window's [lo, hi) into positions, remembering the window of each.
-    window = np.repeat(np.arange(sizes.size), sizes)
-    position = lo[window] + (np.arange(window.size) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+        return empty, empty, empty, empty
+    # Expand each [lo, hi) into offers, remembering the window of each.
+    position = np.repeat(lo, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    o, window = table.order[position], np.repeat(window, sizes)
     r = win_req[window]
-    ok = table.end[position] <= win_end[window]
-    target = np.array([LEVELS.index(q.target_level) for q in requests], dtype=np.int64)[r]
-    company = np.array([COMPANY_TYPES.index(q.company_type) for q in requests], dtype=np.int64)[r]
-    experience = table.experience[position]
-    ok &= fits_vectorised(
-        interviewer_level=table.level[position],
-        experience=experience,
-        target_level=target,
-        company_type=company,
-    )
-    ok &= table.interviewer[position] != np.array([q.candidate_id for q in requests])[r]
-    gap = table.level[position] - target
-    r, position, gap = r[ok], position[ok], gap[ok]
+    ok = table.end[o] <= win_end[window]
+    ok &= table.interviewer[o] != np.array([q.candidate_id for q in requests])[r]
+    target, company, experience = target[r], company[r], table.experience[o]
+    gap = table.level[o] - target
+    r, o, gap = r[ok], o[ok], gap[ok]
     specialist = _SPECIALIST[experience[ok], company[ok]]
     # A slot inside two windows of one request counts once.
-    key = r.astype(np.int64) * len(offers) + position
-    key, first = np.unique(key, return_index=True)
-    r, position, gap, specialist = r[first], position[first], gap[first], specialist[first]
+    _, first = np.unique(r.astype(np.int64) * table.start.size + o, return_index=True)
+    r, o, gap, specialist = (
+        r[first].astype(np.int64),
+        o[first].astype(np.int64),
+        gap[first],
+        specialist[first],
+    )
     waiting = np.array([round(WAIT_CAP_HOURS - min(q.waited_hours, WAIT_CAP_HOURS)) for q in requests])
+    repeats = _repeat_counts(requests, r, table.interviewer[o])
     cost = (
         LEVEL_WEIGHT * FIT_COST_BY_GAP[gap]
         + np.where(specialist, 0, SPECIALIST_BONUS)
-        + table.offer_cost[position]
+        + table.offer_cost[o]
         + waiting[r]
+        + REPEAT_COST * repeats
     )
-    repeats = [
-        (i, interviewer, n) for i, q in enumerate(requests) for interviewer, n in q.pairings.items() if n
-    ]
-    if repeats:
-        lookup = {(i, interviewer): n for i, interviewer, n in repeats}
-        has = np.isin(r, [i for i, _, _ in repeats])
-        cost[has] += REPEAT_COST * np.array(
-            [
-                lookup.get((i, interviewer), 0)
-                for i, interviewer in zip(
-                    r[has].tolist(), table.interviewer[position[has]].tolist(), strict=True
-                )
-            ],
-            dtype=np.int64,
-        )
-    return r.astype(np.int64), table.order[position].astype(np.int64), cost.astype(np.int64)
+    return r, o, cost.astype(np.int64), repeats
 
 
 def _load_cost(k: int) -> int:
@@ -225,12 +256,17 @@ def solve_optimal(
     already has, so the load cost continues from there.
     """
     booked = booked or {}
-    pair_r, pair_o, pair_c = candidate_pairs(requests, offers)
+    table = _OfferArrays(offers)
+    pair_r, pair_o, pair_c, repeats = _candidate_pairs(requests, table)
     if not pair_r.size:
         return Assignment([], 0)
     used_offers = np.unique(pair_o)
-    week_keys = sorted({(offers[o].interviewer_id, offers[o].week) for o in used_offers.tolist()})
-    week_index = {key: i for i, key in enumerate(week_keys)}
+    # Interviewer-weeks: (interviewer, year, week) as one number per used offer.
+    weeks = np.array([offers[o].week for o in used_offers.tolist()], dtype=np.int64).reshape(-1, 2)
+    week_numbers, offer_week = np.unique(
+        (table.interviewer[used_offers] * 10_000 + weeks[:, 0]) * 100 + weeks[:, 1], return_inverse=True
+    )
+    week_keys = [(n // 1_000_000, (n // 100 % 10_000, n % 100)) for n in week_numbers.tolist()]
     candidate_ids = sorted({request.candidate_id for request in requests})
     candidate_index = {c: i for i, c in enumerate(candidate_ids)}
     n_req, n_off, n_week = len(requests), len(offers), len(week_keys)
@@ -240,40 +276,45 @@ def solve_optimal(
     used_requests = np.unique(pair_r)
     request_candidate = np.array([candidate_index[requests[r].candidate_id] for r in used_requests.tolist()])
     used_candidates = np.unique(request_candidate)
-    offer_week = np.array(
-        [week_index[(offers[o].interviewer_id, offers[o].week)] for o in used_offers.tolist()]
-    )
+    # A week takes at most as many sessions as it has slots here: seats beyond that never fill.
+    slots_in_week = np.bincount(offer_week, minlength=len(week_keys)).tolist()
     seats = [
-        (w, booked.get(key, 0) + k) for key, w in week_index.items() for k in range(capacity.get(key, 0))
+        (w, booked.get(key, 0) + k)
+        for w, key in enumerate(week_keys)
+        for k in range(min(capacity.get(key, 0), slots_in_week[w]))
     ]
     seat_week = np.array([w for w, _ in seats], dtype=np.int64)
     seat_cost = np.array([_load_cost(k) for _, k in seats], dtype=np.int64)
 
-    # Most requests reach their slots through class nodes: a slot's class is its (start, end,
+    # Requests reach their slots through class nodes: a slot's class is its (start, end,
     # interviewer level, company experience), all a request's fit and cost depend on besides
     # the slot's own interviewer cost (rating, reliability). Request → class carries the rest of
-    # the cost, class → slot that: the same optimum over about a sixth of the arcs. Requests
-    # with a pair-specific rule (a repeat pairing's cost, or a candidate who is also one of
-    # these interviewers) keep their direct request → slot arcs.
-    interviewer_ids = {offers[o].interviewer_id for o in used_offers.tolist()}
-    direct_request = np.array(
-        [any(q.pairings.values()) or q.candidate_id in interviewer_ids for q in requests], dtype=bool
-    )
-    direct = direct_request[pair_r]
-    rating = np.array([_offer_cost(offers[o]) for o in range(n_off)], dtype=np.int64)
+    # the cost, class → slot that: the same optimum over far fewer arcs. Where a class holds a
+    # slot with a pair-specific rule for the request (an interviewer it had sessions with, whose
+    # repeat cost the class cannot carry, or the candidate's own slot, which it must not reach),
+    # the request keeps direct request → slot arcs to that class's slots instead.
     klass_of = np.full(n_off, -1, dtype=np.int64)
-    keys = [
-        (offers[o].start, offers[o].end, offers[o].interviewer_level, offers[o].company_experience)
-        for o in used_offers.tolist()
-    ]
-    class_ids = {key: i for i, key in enumerate(dict.fromkeys(keys))}
-    klass_of[used_offers] = [class_ids[key] for key in keys]
-    n_class = len(class_ids)
+    key = np.zeros(used_offers.size, dtype=np.int64)
+    for column in (table.start, table.end, table.level, table.experience):
+        values, index = np.unique(column[used_offers], return_inverse=True)
+        key = key * values.size + index
+    _, klass_of[used_offers] = np.unique(key, return_inverse=True)
+    n_class = int(klass_of.max()) + 1
+    request_class = pair_r * n_class + klass_of[pair_o]
+    special = [request_class[repeats > 0]]
+    requests_of = {}
+    for r, request in enumerate(requests):
+        requests_of.setdefault(request.candidate_id, []).append(r)
+    own = np.flatnonzero(np.isin(table.interviewer[used_offers], list(requests_of)))
+    for o in used_offers[own].tolist():
+        special.append(
+            np.array(requests_of[offers[o].interviewer_id], dtype=np.int64) * n_class + klass_of[o]
+        )
+    direct = np.isin(request_class, np.concatenate(special))
     class_base = cand_base + len(candidate_ids)
-    via_r, via_k = pair_r[~direct], klass_of[pair_o[~direct]]
-    request_class = np.unique(via_r * max(n_class, 1) + via_k, return_index=True)[1]
-    via_r, via_k = via_r[request_class], via_k[request_class]
-    via_c = (pair_c[~direct] - rating[pair_o[~direct]])[request_class]
+    via_rk, first = np.unique(request_class[~direct], return_index=True)
+    via_r, via_k = via_rk // n_class, via_rk % n_class
+    via_c = (pair_c[~direct] - table.offer_cost[pair_o[~direct]])[first]
     direct_r, direct_o, direct_c = pair_r[direct], pair_o[direct], pair_c[direct]
 
     tails = np.concatenate([
@@ -298,7 +339,7 @@ def solve_optimal(
         np.zeros(used_candidates.size + used_requests.size, dtype=np.int64),
         direct_c,
         via_c,
-        rating[used_offers],
+        table.offer_cost[used_offers],
         np.zeros(used_offers.size, dtype=np.int64),
         seat_cost,
     ])  # fmt: skip

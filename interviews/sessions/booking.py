@@ -1,13 +1,13 @@
 """Booking and rescheduling: the one path by which a session gets a slot."""
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import formats, timezone
 
 from accounts.credits import SESSION_PRICE, credit_post_locked, not_enough_credits
@@ -308,6 +308,7 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
     ):
         hold(*row)
     questions = list(Question.objects.filter(is_active=True))
+    fitting_for: dict[tuple[str, str], list[Question]] = {}  # per target, the questions that fit it
     had: dict[int, set[int]] = defaultdict(set)  # per candidate, the questions already had
     for candidate_id, question_id in (
         Session.objects.filter(candidate_id__in=[c.pk for _, c, _, _, _ in asks])
@@ -337,7 +338,11 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
             continue
         if not candidate.is_active or balances[candidate.pk] < SESSION_PRICE or candidate.booking_paused(now):
             continue
-        fitting = [q for q in questions if q.fits(target_level=target_level, company_type=company_type)]
+        if (target_level, company_type) not in fitting_for:
+            fitting_for[target_level, company_type] = [
+                q for q in questions if q.fits(target_level=target_level, company_type=company_type)
+            ]
+        fitting = fitting_for[target_level, company_type]
         if not fitting:
             continue
         question = _pick_question(fitting, had=had[candidate.pk])
@@ -374,7 +379,11 @@ def _charge_many(sessions: list[Session], users: dict[int, User], now: datetime)
     if not entries:
         return
     CreditEntry.objects.bulk_create(entries)
-    charged = {session.candidate_id for session in sessions}
-    User.objects.filter(pk__in=charged).update(
-        credit_balance=Case(*(When(pk=pk, then=Value(users[pk].credit_balance)) for pk in charged))
-    )
+    # One UPDATE per number of sessions charged (usually one for the batch), not a CASE per person.
+    charged = defaultdict(list)
+    for candidate_id, count in Counter(session.candidate_id for session in sessions).items():
+        charged[count].append(candidate_id)
+    for count, candidate_ids in charged.items():
+        User.objects.filter(pk__in=candidate_ids).update(
+            credit_balance=F("credit_balance") - count * SESSION_PRICE
+        )

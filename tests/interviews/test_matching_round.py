@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from accounts.errors import Conflict
 from interviews.matching.models import MatchRequest, RoundLease
-from interviews.matching.services import match_request_cancel, match_request_create, matching_round
+from interviews.matching.services import Epoch, match_request_cancel, match_request_create, matching_round
 from interviews.notifications.models import OutboxMessage
+from interviews.scheduling.models import Slot
 from interviews.sessions.models import Session
 from tests.factories import InterviewerFactory, SlotFactory, UserFactory
 
@@ -165,3 +166,10 @@ def test_a_deactivated_candidates_request_is_not_matched(candidate):
     request.refresh_from_db()
     assert request.status == "open"
     assert not Session.objects.exists()
+
+
+def test_the_round_reads_slot_times_as_numbers_to_the_microsecond():
+    start = datetime(2027, 3, 28, 0, 59, 59, 999999, tzinfo=UTC)  # a second before Europe's clock change
+    slot = SlotFactory(start=start, end=start + timedelta(hours=1, microseconds=1))
+    epochs = Slot.objects.filter(pk=slot.pk).values_list(Epoch("start"), Epoch("end")).get()
+    assert [datetime.fromtimestamp(epoch, UTC) for epoch in epochs] == [slot.start, slot.end]

@@ -164,3 +164,16 @@ def test_a_less_reliable_interviewer_never_wins_a_tie(tie):
     for offer in offers:
         if figure(offer) < figure(chosen):
             assert pair_cost(request, offer)["total"] > pair_cost(request, chosen)["total"]
+
+
+def test_a_candidate_who_interviews_never_gets_their_own_slot_among_alike_ones():
+    # Two alike slots (same time, level and experience), one the first candidate's own; the other
+    # interviewer has no seat left that week. The own slot goes to the other candidate, though
+    # the first has waited longer.
+    own = Offer(1, 1000, BASE, BASE + timedelta(hours=1), "L5", "faang", (2027, 1))
+    other = Offer(2, 1001, BASE, BASE + timedelta(hours=1), "L5", "faang", (2027, 1))
+    window = ((BASE, BASE + timedelta(hours=2)),)
+    first = Request(1, 1000, "L4", "faang", window, waited_hours=90)
+    second = Request(2, 2, "L4", "faang", window, waited_hours=1)
+    result = solve_optimal([first, second], [own, other], {(1000, (2027, 1)): 1})
+    assert [(p.request.id, p.offer.id) for p in result.pairs] == [(2, 1)]
