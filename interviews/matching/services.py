@@ -1,12 +1,12 @@
 """Match requests and the matching round that books them."""
 
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import FloatField, Func, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.credits import SESSION_PRICE, not_enough_credits
@@ -24,6 +24,7 @@ from interviews.matching.models import (
 )
 from interviews.matching.solver import WAIT_CAP_HOURS, Assignment, Offer, Request, solve_optimal
 from interviews.scheduling.models import MIN_NOTICE, SESSION_LENGTH
+from interviews.scheduling.selectors import Epoch, Moments
 from interviews.scheduling.services import HORIZON_DAYS
 from interviews.scheduling.timeslots import week_key
 from interviews.sessions.booking import booking_paused_message, sessions_book_many, target_resolve
@@ -167,21 +168,6 @@ def _expire(now: datetime) -> int:
     return len(expired)
 
 
-class Epoch(Func):
-    """A datetime column as seconds since 1970 (a float, to the microsecond): a round reads
-    hundreds of thousands of slot times, and a number costs a fraction of a datetime to load."""
-
-    output_field = FloatField()
-    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # Stored as UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds, then the fraction.
-        column, params = compiler.compile(self.source_expressions[0])
-        seconds = f"CAST(strftime('%%s', substr({column}, 1, 19)) AS REAL)"
-        sql = f"({seconds} + CAST('0' || substr({column}, 20) AS REAL))"
-        return sql, params * 2
-
-
 def _problem(now: datetime):
     # A request whose candidate cannot pay, or whose booking is paused, waits (it expires with its
     # windows).
@@ -196,14 +182,7 @@ def _problem(now: datetime):
     )
     if not open_requests:
         return [], [], {}, {}, {}
-    # Times are read as numbers and made datetimes once per distinct value (slots share their hours).
-    moments: dict[float, datetime] = {}
-
-    def moment(epoch: float) -> datetime:
-        if epoch not in moments:
-            moments[epoch] = datetime.fromtimestamp(epoch, UTC)
-        return moments[epoch]
-
+    moment = Moments().__getitem__  # times read as numbers (slots share their hours)
     windows = defaultdict(list)
     for request_id, start, end in (
         MatchWindow.objects.filter(request_id__in=[r.pk for r in open_requests])

@@ -32,6 +32,7 @@ from interviews.fit import (
     taking_interviews,
 )
 from interviews.scheduling.models import MIN_NOTICE, Slot
+from interviews.scheduling.selectors import Epoch, Moments
 from interviews.scheduling.timeslots import week_key
 from interviews.sessions.hooks import hooks
 from interviews.sessions.models import ACTIVE_STATUSES, Session, SessionStatus
@@ -233,18 +234,21 @@ def slots_available(
             )
         )
     found = published.exclude(slot_booked())
-    # Narrow rows to rank (up to five an hour); only the slots offered are loaded whole.
-    rows = list(
-        found.order_by("start", "interviewer_id").values_list(
+    # Narrow rows to rank (up to five an hour), times as numbers; only the slots offered are loaded
+    # whole.
+    moment = Moments().__getitem__
+    rows = [
+        (pk, interviewer_id, moment(start), moment(end), *rest)
+        for pk, interviewer_id, start, end, *rest in found.order_by("start", "interviewer_id").values_list(
             "pk",
             "interviewer_id",
-            "start",
-            "end",
+            Epoch("start"),
+            Epoch("end"),
             "interviewer__time_zone",
             "interviewer__sessions_per_week",
             "interviewer__interviewer_level",
         )[: limit * 4]
-    )
+    ]
     if not rows:
         return []
     interviewer_ids = {row[1] for row in rows}

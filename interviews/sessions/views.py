@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.views.decorators.http import require_POST
 
 from accounts.credits import HOW_TO_EARN, SESSION_PRICE
@@ -49,8 +50,14 @@ def _slot_search(request, form, zone: ZoneInfo | None = None):
         end=end,
         one_per_hour=True,
     )
-    days = slots_by_day(slots, zone or timezone.get_current_timezone())
-    return [(day, day_slots[:SLOTS_PER_DAY]) for day, day_slots in days]
+    zone = zone or timezone.get_current_timezone()
+    days = [(day, day_slots[:SLOTS_PER_DAY]) for day, day_slots in slots_by_day(slots, zone)]
+    for _, day_slots in days:  # what each slot's link shows, written once here, not per filter
+        for slot in day_slots:
+            local = slot.start.astimezone(zone)
+            slot.local_time, slot.local_moment = f"{local:%H:%M}", formats.date_format(local, "l j F H:i")
+            slot.review_url = reverse("book-review", args=[slot.pk])
+    return days
 
 
 BOOKING_HORIZON = timedelta(days=28)  # slots are published this far ahead

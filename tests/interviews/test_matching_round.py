@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from accounts.errors import Conflict
 from interviews.matching.models import MatchRequest, RoundLease
-from interviews.matching.services import Epoch, match_request_cancel, match_request_create, matching_round
+from interviews.matching.services import match_request_cancel, match_request_create, matching_round
 from interviews.notifications.models import OutboxMessage
 from interviews.scheduling.models import Slot
+from interviews.scheduling.selectors import Epoch
 from interviews.sessions.models import Session
 from tests.factories import InterviewerFactory, SlotFactory, UserFactory
 
