@@ -153,7 +153,7 @@ def explain(client, url: str, *, plans: bool) -> None:
         client.get(url)
     for query in captured.captured_queries:
         sql = query["sql"]
-        if not sql.lstrip().upper().startswith("SELECT"):
+        if not sql.lstrip("( ").upper().startswith(("SELECT", "WITH")):  # reads, unions and CTEs too
             continue
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) " + sql)
