@@ -72,6 +72,7 @@ def find_slot(request, error: str | None = None, status: int = 200):
     if request.user.booking_paused():
         context["paused"] = booking.booking_paused_message(request.user)
     zone = ZoneInfo(form.data["zone"])  # for_user puts only a known zone there
+    context["zone_label"] = zone.key.replace("_", " ")  # as the zone list shows it
     if form.is_valid():
         zone = ZoneInfo(form.cleaned_data["zone"])
         first, last = form.cleaned_data["start"], form.cleaned_data["end"]

@@ -45,9 +45,10 @@ def test_a_clash_with_a_session_you_give_counts_too(client, interviewer):
 def test_the_week_shows_in_the_zone_picked(client, candidate, interviewer):
     slot = SlotFactory(interviewer=interviewer, start=_hour(2, 15))
     client.force_login(candidate)
-    for zone in ("Europe/Berlin", "Asia/Tokyo"):
+    for zone in ("Europe/Berlin", "Asia/Tokyo", "America/Argentina/Buenos_Aires"):
         page = client.get(reverse("find-slot"), {"zone": zone}).content.decode()
         assert f"{slot.start.astimezone(ZoneInfo(zone)):%H:%M}" in page, zone
+        assert f"at or above your target, in {zone.replace('_', ' ')}." in page
 
 
 def test_a_week_at_a_time_with_links_to_the_next(client, candidate, interviewer):
