@@ -103,11 +103,15 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 # Under ASGI (the web processes) Django's persistent connections belong to the thread that served
 # a request and are never handed back (hence "too many clients" under load): there a pool of at most
 # DB_POOL_SIZE connections per process serves the requests instead (platform/gunicorn.conf.py).
+# A page's queries are small: starting parallel query workers for one cost more (2-8 ms) than
+# it saves, and takes cores the other requests need, so the web processes plan without them.
 DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0)
 if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    pool = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}  # seconds to wait for a connection
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        pool={"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10},  # seconds to wait for one
+        options="-c max_parallel_workers_per_gather=0",
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -224,7 +224,7 @@ class TestComposeFile:
 
 
 @pytest.mark.postgres
-def test_a_web_process_holds_no_more_database_connections_than_its_pool(asgi_servers):
+def test_a_web_process_keeps_to_its_connection_pool_and_plans_without_parallel_workers(asgi_servers):
     """Under ASGI each request runs in a thread of its own: with persistent connections every one
     of them kept its own connection open (the load test ran PostgreSQL out of connections). The web
     process takes them from a pool of DB_POOL_SIZE instead (platform/gunicorn.conf.py)."""
@@ -237,6 +237,13 @@ def test_a_web_process_holds_no_more_database_connections_than_its_pool(asgi_ser
     with ThreadPoolExecutor(8) as requests:
         answers = list(requests.map(lambda _: urllib.request.urlopen(f"{url}/healthz").status, range(48)))
     assert answers == [200] * 48
+    # ... and plans a page's small queries without parallel workers (their start-up costs more).
+    probe = "from django.db import connection; c = connection.cursor(); "
+    probe += "c.execute('SHOW max_parallel_workers_per_gather'); print(c.fetchone()[0])"
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    shell = _manage("shell", "-c", probe, env={"DB_POOL_SIZE": "4", "DATABASE_URL": url})
+    assert shell.stdout.splitlines()[-1] == "0", shell.stderr
     with connection.cursor() as cursor:
         others = "datname = current_database() AND pid <> pg_backend_pid()"
         cursor.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {others}")
