@@ -105,9 +105,10 @@ OFFERED_FIELDS = (
     "interviewer__company_experience",
 )
 MAX_SEARCH = timedelta(days=28)
-# With one slot an hour, the database keeps this many best-fitting ones of each hour, so one
-# remains when some are booked, or capacity, a clash or the ranking rules them out.
-HOURLY_SPARE = 5
+# With one slot an hour, the database keeps this many best-fitting open ones of each hour: the
+# ranking (reliability, fresh pairings) picks among them, and one remains when an interviewer's
+# week is full.
+HOURLY_SPARE = 3
 
 
 def slot_search_errors(*, start: datetime, end: datetime, now: datetime) -> dict[str, str]:
@@ -144,6 +145,9 @@ SELECT id FROM (
         SELECT id FROM {slots}
         WHERE start = starts.at AND interviewer_level = fit.level AND NOT is_withdrawn
             AND company_experience = ANY(%(experiences)s::varchar[]) AND interviewer_id <> %(candidate)s
+            AND NOT EXISTS (
+                SELECT FROM {sessions} WHERE slot_id = {slots}.id AND status = ANY(%(active)s::varchar[])
+            )
         ORDER BY id LIMIT %(spare)s
     ) AS best
 ) AS ranked
@@ -152,18 +156,18 @@ WHERE place <= %(spare)s
 
 
 def _best_of_each_hour(*, start, end, target_level: str, company_type: str, candidate: User):
-    """The ids of the HOURLY_SPARE best-fitting published slots of each start time in [start, end),
-    booked or not, ranked on the slots' copies of their interviewer's fit (level fit, then the
-    lowest id), to filter by."""
+    """The ids of the HOURLY_SPARE best-fitting open slots of each start time in [start, end),
+    ranked on the slots' copies of their interviewer's fit (level fit, then the lowest id), to
+    filter by."""
     levels = levels_at_or_above(target_level)
     costs = [level_fit_cost(interviewer_level=level, target_level=target_level) for level in levels]
     experiences = experiences_covering(company_type)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                _BEST_OF_EACH_HOUR.format(slots=Slot._meta.db_table),
+                _BEST_OF_EACH_HOUR.format(slots=Slot._meta.db_table, sessions=Session._meta.db_table),
                 {"start": start, "end": end, "levels": levels, "costs": costs, "experiences": experiences,
-                 "candidate": candidate.pk, "spare": HOURLY_SPARE},
+                 "candidate": candidate.pk, "active": list(ACTIVE_STATUSES), "spare": HOURLY_SPARE},
             )  # fmt: skip
             ids = [row[0] for row in cursor.fetchall()]
         return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # one parameter, not one per id
@@ -178,6 +182,7 @@ def _best_of_each_hour(*, start, end, target_level: str, company_type: str, cand
             start__gte=start, start__lt=end, interviewer_level__in=levels, company_experience__in=experiences
         )
         .exclude(interviewer=candidate)
+        .exclude(slot_booked())
         .annotate(
             place=Window(RowNumber(), partition_by=[F("start")], order_by=[fit_cost.asc(), F("pk").asc()])
         )
@@ -198,12 +203,13 @@ def slots_available(
     one_per_hour: bool = False,
     slot_id: int | None = None,
 ) -> list[Slot]:
-    """Open slots of interviewers who fit, best fit first: five queries whatever the data size.
+    """Open slots of interviewers who fit, best fit first: six queries whatever the data size (seven
+    with `one_per_hour`).
 
     `one_per_hour` offers only the best slot at each start time: what one screen of a week shows,
-    however many interviewers publish that hour (the database keeps the five best-fitting published
-    slots of each hour, booked or not, and the open ones are ranked: an hour whose five are all
-    taken shows none). `slot_id` asks about that one slot only (the review step before booking).
+    however many interviewers publish that hour (the database keeps the HOURLY_SPARE best-fitting
+    open slots of each hour, and those are ranked: an hour whose spares all belong to interviewers
+    with a full week shows none). `slot_id` asks about that one slot only (the review step).
 
     A slot that clashes with one of the candidate's own sessions (in either role) is not offered.
     Each slot gets `fit_cost` (level fit, 0 best), `past_pairings` (sessions already had with that

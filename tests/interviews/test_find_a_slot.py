@@ -115,7 +115,7 @@ def test_each_hour_offers_its_best_fitting_interviewer_and_the_next_when_taken(c
     same = InterviewerFactory(interviewer_level="L3")
     above = InterviewerFactory(interviewer_level="L4")
     startup_only = InterviewerFactory(interviewer_level="L4", company_experience="startup")
-    far_above = [InterviewerFactory() for _ in range(HOURLY_SPARE + 1)]  # L5+: more than the spares
+    far_above = [InterviewerFactory() for _ in range(HOURLY_SPARE + 2)]  # L5+: more than the spares
     slots = {i.pk: SlotFactory(interviewer=i, start=at) for i in [*far_above, startup_only, same, above]}
 
     def offered():
@@ -129,7 +129,10 @@ def test_each_hour_offers_its_best_fitting_interviewer_and_the_next_when_taken(c
     SessionFactory(slot=slots[above.pk])
     assert offered() == [same.pk]
     profile_update(user=far_above[-1], data={"interviewer_level": "L4"})
-    assert offered() == [far_above[-1].pk]  # raised from sixth place (behind five L5s) to the best
+    assert offered() == [far_above[-1].pk]  # raised from behind the spare L5s to the best
     SessionFactory(slot=slots[same.pk])
     SessionFactory(slot=slots[far_above[-1].pk])
     assert offered() == [far_above[0].pk]  # two above the target, lowest id first
+    for interviewer in far_above[:HOURLY_SPARE]:  # booked slots take no spare's place
+        SessionFactory(slot=slots[interviewer.pk])
+    assert offered() == [far_above[HOURLY_SPARE].pk]
