@@ -14,12 +14,17 @@ its `pages` markers.
 
 import argparse
 import io
+import os
 import re
 import statistics
 import sys
 import time
 
 from _django import ROOT, sql_count  # noqa: I001  (sets up the environment first)
+
+# The web processes plan without parallel workers (config/settings.py, pooled connections); the
+# pages here run in this process, so its connections are told the same way.
+os.environ.setdefault("PGOPTIONS", "-c max_parallel_workers_per_gather=0")
 
 MARK_BEGIN, MARK_END = "<!-- pages:begin -->", "<!-- pages:end -->"
 # (label, member, path): paths may name {slot}, {session}, {interviewer}, filled per data set.
