@@ -13,10 +13,15 @@ from accounts.services import NOTIFICATION_PREFERENCES, PROFILE_FIELDS
 ALWAYS_REQUIRED = ("display_name", "time_zone", "current_level", "target_level", "target_company_type")
 
 
+def zone_label(name: str) -> str:
+    """A time zone as people read it: America/New York."""
+    return name.replace("_", " ")
+
+
 @cache
 def zone_choices() -> list[tuple[str, str]]:
-    """Every time zone we know, by name, shown with spaces (America/New York)."""
-    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
+    """Every time zone we know, by name, with its label."""
+    return [(name, zone_label(name)) for name in sorted(time_zone_names())]
 
 
 @cache

@@ -57,21 +57,27 @@ def _seed_past_sessions(users: dict[str, User]) -> None:
             continue
         for _, interviewer_email, days_ago in (row for row in PAST if row[0] == candidate_email):
             start = anchor - timedelta(days=days_ago)
-            Session.objects.create(
-                candidate=candidate,
-                interviewer=users[interviewer_email],
-                start=start,
-                end=start + timedelta(hours=1),
-                target_level=candidate.target_level,
-                company_type=candidate.target_company_type,
-                question=question_assign(
-                    candidate=candidate,
-                    target_level=candidate.target_level,
-                    company_type=candidate.target_company_type,
-                ),
+            _session(
+                candidate,
+                users[interviewer_email],
+                start,
                 status=SessionStatus.COMPLETED,
                 created_at=start - timedelta(days=3),
             )
+
+
+def _session(candidate: User, interviewer: User, start, **fields) -> Session:
+    """A demo session outside any slot, for the candidate's own target, with a question that fits."""
+    target = {"target_level": candidate.target_level, "company_type": candidate.target_company_type}
+    return Session.objects.create(
+        candidate=candidate,
+        interviewer=interviewer,
+        start=start,
+        end=start + timedelta(hours=1),
+        question=question_assign(candidate=candidate, **target),
+        **target,
+        **fields,
+    )
 
 
 def _seed_upcoming_session(candidate: User) -> None:
@@ -102,19 +108,7 @@ def _seed_session_in_the_room(candidate: User, interviewer: User) -> None:
     )
     if busy.exists():
         return
-    Session.objects.create(
-        candidate=candidate,
-        interviewer=interviewer,
-        start=soon,
-        end=soon + timedelta(hours=1),
-        target_level=candidate.target_level,
-        company_type=candidate.target_company_type,
-        question=question_assign(
-            candidate=candidate,
-            target_level=candidate.target_level,
-            company_type=candidate.target_company_type,
-        ),
-    )
+    _session(candidate, interviewer, soon)
 
 
 def _seed_match_request(sam: User) -> None:

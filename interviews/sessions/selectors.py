@@ -240,8 +240,7 @@ def slots_available(
             )
         )
     found = published.exclude(slot_booked())
-    # Narrow rows to rank (up to five an hour), times as numbers; only the slots offered are loaded
-    # whole.
+    # Narrow rows to rank, times as numbers; only the slots offered are loaded whole.
     moment = Moments().__getitem__
     rows = [
         (pk, interviewer_id, moment(start), moment(end), *rest)

@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.credits import HOW_TO_EARN, SESSION_PRICE
 from accounts.errors import Conflict, error_text
+from accounts.forms import zone_label
 from accounts.models import CompanyType, Level, User
 from interviews.notifications.calendar import calendar_feed
 from interviews.scheduling.models import Slot
@@ -50,14 +50,8 @@ def _slot_search(request, form, zone: ZoneInfo | None = None):
         end=end,
         one_per_hour=True,
     )
-    zone = zone or timezone.get_current_timezone()
-    days = [(day, day_slots[:SLOTS_PER_DAY]) for day, day_slots in slots_by_day(slots, zone)]
-    for _, day_slots in days:  # what each slot's link shows, written once here, not per filter
-        for slot in day_slots:
-            local = slot.start.astimezone(zone)
-            slot.local_time, slot.local_moment = f"{local:%H:%M}", formats.date_format(local, "l j F H:i")
-            slot.review_url = reverse("book-review", args=[slot.pk])
-    return days
+    days = slots_by_day(slots, zone or timezone.get_current_timezone())
+    return [(day, day_slots[:SLOTS_PER_DAY]) for day, day_slots in days]
 
 
 BOOKING_HORIZON = timedelta(days=28)  # slots are published this far ahead
@@ -72,7 +66,7 @@ def find_slot(request, error: str | None = None, status: int = 200):
     if request.user.booking_paused():
         context["paused"] = booking.booking_paused_message(request.user)
     zone = ZoneInfo(form.data["zone"])  # for_user puts only a known zone there
-    context["zone_label"] = zone.key.replace("_", " ")  # as the zone list shows it
+    context["zone_label"] = zone_label(zone.key)
     if form.is_valid():
         zone = ZoneInfo(form.cleaned_data["zone"])
         first, last = form.cleaned_data["start"], form.cleaned_data["end"]
