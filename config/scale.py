@@ -366,6 +366,7 @@ class _Builder:
             "status": status,
             "created_at": start - timedelta(days=self.random.randint(1, 14)),
         }
+        row["scheduled_at"] = row["created_at"]
         self.sessions.append(row)
         if status == SessionStatus.CANCELLED:
             by = row["interviewer_id"] if self.random.random() < 0.4 else row["candidate_id"]

@@ -305,6 +305,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interviews.notifications.tasks.dispatch_outbox",
         "schedule": env_int("OUTBOX_DISPATCH_SECONDS", 60),
     },
+    "owe-due-reminders": {
+        "task": "interviews.sessions.tasks.owe_due_reminders",
+        "schedule": env_int("OUTBOX_DISPATCH_SECONDS", 60),
+    },
 }
 
 LOGGING = {

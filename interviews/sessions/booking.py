@@ -33,7 +33,7 @@ def session_book(
     now: datetime | None = None,
 ) -> Session:
     """Book an open slot for `candidate`: the session, its question, its video room and the
-    messages it owes (confirmations, reminders), atomically.
+    confirmations it owes, atomically (reminders are owed when they fall due).
 
     Rules (re-checked inside the transaction): the slot exists, starts at least 2 hours ahead,
     is open; the interviewer fits the target and has capacity that week (their own week); neither
@@ -69,6 +69,7 @@ def session_book(
                 question=question_assign(
                     candidate=candidate, target_level=target_level, company_type=company_type
                 ),
+                scheduled_at=now,
             )
             credit_post_locked(
                 user=candidate, amount=-SESSION_PRICE, cause=CreditCause.BOOKING, session_id=session.pk
@@ -112,8 +113,17 @@ def session_reschedule(
             session.slot, session.interviewer = slot, interviewer
             session.start, session.end = slot.start, slot.end
             session.sequence += 1
+            session.scheduled_at = now
             session.save(
-                update_fields=["slot", "interviewer", "start", "end", "sequence", "late_cancellation"]
+                update_fields=[
+                    "slot",
+                    "interviewer",
+                    "start",
+                    "end",
+                    "sequence",
+                    "scheduled_at",
+                    "late_cancellation",
+                ]
             )
             outbox_session_rescheduled(session=session, previous_interviewer=previous_interviewer, now=now)
             return session
@@ -352,7 +362,7 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
         balances[candidate.pk] -= SESSION_PRICE
         created[key] = Session(
             candidate=candidate, interviewer=interviewer, slot=slot, start=slot.start, end=slot.end,
-            target_level=target_level, company_type=company_type, question=question,
+            target_level=target_level, company_type=company_type, question=question, scheduled_at=now,
         )  # fmt: skip
     Session.objects.bulk_create(created.values())
     _charge_many(list(created.values()), users, now)

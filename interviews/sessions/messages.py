@@ -3,13 +3,20 @@
 Registered with the outbox as kinds this part owns (interviews.notifications.kinds): an invite
 or reminder for a version of the session that has since moved or been cancelled is withdrawn
 unsent, since it would put a stale event back in calendars (the newer message covers it).
+
+Confirmations, reschedules and cancellations are written with the event that causes them.
+Reminders are written when they fall due (outbox_reminders_due, run by the beat every minute), so
+a booking writes two rows, not six, and a reminder follows the member's preference as it is then.
 """
 
 from datetime import datetime, timedelta
 
+from django.db.models import Exists, F, OuterRef
+
 from accounts.models import User
 from interviews.notifications.calendar import calendar_links
 from interviews.notifications.kinds import MessageKind, kind_register
+from interviews.notifications.models import OutboxMessage
 from interviews.notifications.outbox import outbox_owe, outbox_withdraw, outbox_write
 from interviews.sessions.models import Session, SessionStatus
 
@@ -53,24 +60,46 @@ def _people(session: Session) -> list[User]:
     return [session.candidate, session.interviewer]
 
 
-def _reminders(session: Session, now: datetime) -> list:
-    """Reminders whose time is still ahead; a booking made later than that gets none."""
+def outbox_reminders_due(*, now: datetime) -> int:
+    """Owe the reminders whose moment has come, to both people of each scheduled session: once per
+    version of the session (a reschedule owes them again at the new time), and none whose moment
+    passed before the session got its current time (a late booking). A reminder is owed from its
+    moment until the next one's (the 24-hour one is not sent an hour before). A member who turned a
+    reminder off is skipped (outbox_write). Returns how many were owed."""
     rows = []
-    for kind, before in REMINDERS.items():
-        due_at = session.start - before
-        if due_at > now:
-            rows += outbox_owe(kind=kind, recipients=_people(session), session=session, due_at=due_at)
-    return rows
+    until = timedelta(0)  # the next reminder's lead: from the 1-hour one back to the 24-hour one
+    for kind, before in reversed(REMINDERS.items()):
+        owed = OutboxMessage.objects.filter(session=OuterRef("pk"), kind=kind, sequence=OuterRef("sequence"))
+        due = (
+            Session.objects.filter(
+                status=SessionStatus.SCHEDULED,
+                start__gt=now + until,
+                start__lte=now + before,
+                scheduled_at__lt=F("start") - before,
+            )
+            .exclude(Exists(owed))
+            .select_related("candidate", "interviewer")
+        )
+        for session in due:
+            rows += outbox_owe(
+                kind=kind, recipients=_people(session), session=session, due_at=session.start - before
+            )
+        until = before
+    if rows:
+        outbox_write(rows)
+    return len(rows)
 
 
 def outbox_sessions_booked(*, sessions: list[Session], now: datetime) -> None:
-    rows = []
-    for session in sessions:
-        rows += outbox_owe(
-            kind=BOOKING_CONFIRMATION, recipients=_people(session), session=session, due_at=now
-        )
-        rows += _reminders(session, now)
-    outbox_write(rows)
+    outbox_write(
+        [
+            row
+            for session in sessions
+            for row in outbox_owe(
+                kind=BOOKING_CONFIRMATION, recipients=_people(session), session=session, due_at=now
+            )
+        ]
+    )
 
 
 def outbox_session_cancelled(*, session: Session, now: datetime) -> None:
@@ -80,7 +109,8 @@ def outbox_session_cancelled(*, session: Session, now: datetime) -> None:
 
 def outbox_session_rescheduled(*, session: Session, previous_interviewer: User, now: datetime) -> None:
     """The candidate gets the new time; so does the interviewer, or, when the interviewer changed,
-    the old one a cancellation and the new one a confirmation. Reminders move to the new time."""
+    the old one a cancellation and the new one a confirmation. Reminders already written for the
+    old time are withdrawn; the new time's are owed when they fall due."""
     outbox_withdraw(session=session, kinds=list(REMINDERS), now=now)
     rows = outbox_owe(kind=RESCHEDULE, recipients=[session.candidate], session=session, due_at=now)
     if previous_interviewer.pk == session.interviewer_id:
@@ -90,4 +120,4 @@ def outbox_session_rescheduled(*, session: Session, previous_interviewer: User, 
         rows += outbox_owe(
             kind=BOOKING_CONFIRMATION, recipients=[session.interviewer], session=session, due_at=now
         )
-    outbox_write(rows + _reminders(session, now))
+    outbox_write(rows)

@@ -160,6 +160,9 @@ class Session(models.Model):
     # Bumped on every reschedule: calendar invites carry it as SEQUENCE.
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the current time was set (booked, or last moved): a reminder whose moment came before
+    # it is not owed (interviews.sessions.messages).
+    scheduled_at = models.DateTimeField(default=timezone.now)
 
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -190,6 +193,11 @@ class Session(models.Model):
             models.Index(fields=["interviewer", "start"]),
             models.Index(fields=["candidate", "start"]),
             models.Index(fields=["status", "end"]),
+            models.Index(
+                fields=["start"],
+                condition=models.Q(status=SessionStatus.SCHEDULED),
+                name="session_scheduled_by_start",
+            ),
         ]
         # PostgreSQL also has exclusion constraints against overlapping active sessions
         # of one interviewer and of one candidate: see migration 0002.

@@ -216,3 +216,21 @@ def test_every_due_message_is_delivered_after_redis_loses_everything(sink, broke
     celery("beat")
     assert _wait_for(lambda: len(handler.messages) == 2)
     assert _wait_for(lambda: _confirmations_sent() == 2)
+
+
+def test_the_beat_owes_a_reminder_when_it_falls_due_and_a_worker_delivers_it(sink, broker, celery):
+    handler, _ = sink
+    candidate = UserFactory(email="cara.real@example.com")
+    interviewer = InterviewerFactory(email="ivan.real@example.com")
+    start = (timezone.now() + timedelta(minutes=50)).replace(microsecond=0)
+    slot = SlotFactory(interviewer=interviewer, start=start)
+    session_book(candidate=candidate, slot_id=slot.pk, now=start - timedelta(hours=3))  # booked earlier
+    celery("worker")
+    assert _wait_for(lambda: _confirmations_sent() == 2)
+    assert not OutboxMessage.objects.filter(kind__startswith="reminder").exists()  # not yet written
+    celery("beat")
+    assert _wait_for(lambda: len(handler.messages) == 4), [m["Subject"] for m in handler.messages]
+    reminders = [m for m in handler.messages if m["Subject"].startswith("Reminder")]
+    assert sorted(m["To"] for m in reminders) == ["cara.real@example.com", "ivan.real@example.com"]
+    assert all("in one hour" in m["Subject"] for m in reminders), [m["Subject"] for m in reminders]
+    assert OutboxMessage.objects.filter(kind="reminder_1h", sent_at__isnull=False).count() == 2

@@ -13,6 +13,7 @@ from interviews.notifications.models import OutboxMessage
 from interviews.notifications.outbox import outbox_dispatch, outbox_retry
 from interviews.sessions.booking import session_book, session_reschedule
 from interviews.sessions.lifecycle import session_cancel
+from interviews.sessions.messages import outbox_reminders_due
 from tests.factories import InterviewerFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,25 +44,43 @@ def _sequence(text: str) -> int:
     return int(re.search(r"^SEQUENCE:(\d+)", text, re.M).group(1))
 
 
-def test_booking_owes_confirmations_and_both_reminders_to_both(session, candidate, interviewer):
-    owed = sorted(OutboxMessage.objects.values_list("kind", "recipient_id", "due_at"))
-    assert len(owed) == 6
-    assert {(k, r) for k, r, _ in owed} == {
-        (kind, person.pk)
-        for kind in ("booking_confirmation", "reminder_24h", "reminder_1h")
+def _beat(at) -> int:
+    """What the beat does at `at`: owe the reminders due, then send what is due."""
+    outbox_reminders_due(now=at)
+    return outbox_dispatch(now=at)
+
+
+def test_booking_owes_confirmations_and_the_reminders_come_due_later(session, candidate, interviewer):
+    owed = set(OutboxMessage.objects.values_list("kind", "recipient_id"))
+    assert owed == {("booking_confirmation", candidate.pk), ("booking_confirmation", interviewer.pk)}
+    assert outbox_reminders_due(now=session.start - timedelta(hours=25)) == 0
+    assert outbox_reminders_due(now=session.start - timedelta(hours=24)) == 2
+    assert outbox_reminders_due(now=session.start - timedelta(hours=23)) == 0  # once
+    assert outbox_reminders_due(now=session.start - timedelta(minutes=59)) == 2
+    reminders = OutboxMessage.objects.exclude(kind="booking_confirmation")
+    assert sorted(reminders.values_list("kind", "recipient_id", "due_at")) == sorted(
+        (kind, person.pk, session.start - before)
+        for kind, before in (("reminder_24h", timedelta(hours=24)), ("reminder_1h", timedelta(hours=1)))
         for person in (candidate, interviewer)
-    }
-    due = {k: d for k, _, d in owed}
-    assert due["reminder_24h"] == session.start - timedelta(hours=24)
-    assert due["reminder_1h"] == session.start - timedelta(hours=1)
+    )
 
 
 def test_a_late_booking_gets_only_the_reminders_still_ahead(candidate, interviewer):
     start = (timezone.now() + timedelta(hours=5)).replace(minute=0, second=0, microsecond=0)
-    session_book(candidate=candidate, slot_id=SlotFactory(interviewer=interviewer, start=start).pk)
+    session = session_book(candidate=candidate, slot_id=SlotFactory(interviewer=interviewer, start=start).pk)
+    assert outbox_reminders_due(now=timezone.now()) == 0  # its 24-hour moment was before the booking
+    assert outbox_reminders_due(now=session.start - timedelta(hours=1)) == 2
     assert set(OutboxMessage.objects.values_list("kind", flat=True)) == {
         "booking_confirmation",
         "reminder_1h",
+    }
+
+
+def test_a_reminder_missed_until_the_next_ones_moment_is_not_sent(session):
+    """After an outage of the beat, the 24-hour reminder does not arrive an hour before."""
+    assert outbox_reminders_due(now=session.start - timedelta(minutes=30)) == 2
+    assert set(OutboxMessage.objects.exclude(kind="booking_confirmation").values_list("kind", flat=True)) == {
+        "reminder_1h"
     }
 
 
@@ -94,11 +113,12 @@ def test_confirmations_go_to_both_in_their_own_zones_with_the_invite(session, ca
 def test_reminders_are_sent_when_due_and_only_once(session):
     outbox_dispatch()
     mail.outbox.clear()
-    assert outbox_dispatch(now=session.start - timedelta(hours=25)) == 0
-    assert outbox_dispatch(now=session.start - timedelta(hours=24)) == 2
+    assert _beat(session.start - timedelta(hours=25)) == 0
+    assert _beat(session.start - timedelta(hours=24)) == 2
     assert all("in 24 hours" in m.subject for m in mail.outbox)
-    assert outbox_dispatch(now=session.start - timedelta(hours=1)) == 2
-    assert outbox_dispatch(now=session.start) == 0
+    assert _beat(session.start - timedelta(hours=23)) == 0
+    assert _beat(session.start - timedelta(hours=1)) == 2
+    assert _beat(session.start) == 0
     assert len(mail.outbox) == 4
     for message in mail.outbox:  # each reminder leads into the interview room
         assert f"Join the room: {session.room_url}" in message.body
@@ -108,19 +128,22 @@ def test_reminders_are_sent_when_due_and_only_once(session):
 def test_cancel_withdraws_reminders_and_sends_a_calendar_cancellation(session, candidate):
     outbox_dispatch()
     mail.outbox.clear()
+    outbox_reminders_due(now=session.start - timedelta(hours=24))  # owed, not yet sent
     session_cancel(session=session, by=candidate, reason="Got the offer already!")
-    assert outbox_dispatch(now=session.start) == 2
+    assert _beat(session.start - timedelta(hours=24)) == 2
+    assert _beat(session.start - timedelta(hours=1)) == 0
     assert {m.subject.split(":")[0] for m in mail.outbox} == {"Cancelled"}
     method, event, text = _invite(mail.outbox[0])
     assert method == "CANCEL" and event.uid == f"session-{session.pk}@peerloop" and _sequence(text) == 1
     assert "Got the offer already!" in mail.outbox[0].body
     reminders = OutboxMessage.objects.filter(kind__in=["reminder_24h", "reminder_1h"])
-    assert reminders.count() == 4 and not reminders.filter(withdrawn_at__isnull=True).exists()
+    assert reminders.count() == 2 and not reminders.filter(withdrawn_at__isnull=True).exists()
 
 
 def test_reschedule_moves_reminders_and_updates_the_same_calendar_event(session, candidate, interviewer):
     outbox_dispatch()
     mail.outbox.clear()
+    outbox_reminders_due(now=session.start - timedelta(hours=24))  # owed for the old time
     new_start = session.start + timedelta(days=1)
     session_reschedule(
         session=session, candidate=candidate, slot_id=SlotFactory(interviewer=interviewer, start=new_start).pk
@@ -129,11 +152,12 @@ def test_reschedule_moves_reminders_and_updates_the_same_calendar_event(session,
     method, event, text = _invite(mail.outbox[0])
     assert method == "REQUEST" and event.uid == f"session-{session.pk}@peerloop" and _sequence(text) == 1
     assert event.begin == new_start
+    assert OutboxMessage.objects.filter(kind="reminder_24h", withdrawn_at__isnull=False).count() == 2
+    assert outbox_reminders_due(now=new_start - timedelta(hours=24)) == 2
     pending = OutboxMessage.objects.filter(
         kind="reminder_24h", sent_at__isnull=True, withdrawn_at__isnull=True
     )
-    assert {m.due_at for m in pending} == {new_start - timedelta(hours=24)}
-    assert OutboxMessage.objects.filter(kind="reminder_24h", withdrawn_at__isnull=False).count() == 2
+    assert {(m.due_at, m.sequence) for m in pending} == {(new_start - timedelta(hours=24), 1)}
 
 
 def test_moving_to_another_interviewer_cancels_for_the_old_one_and_confirms_the_new(
