@@ -317,22 +317,31 @@ def _book_chunk(pairs, users: dict[int, User], now: datetime, quiet: bool = Fals
 
 
 def _record_matches(requests: list[MatchRequest]) -> None:
-    """Write the matched requests' status, session, closing time and costs: one statement per row
-    through executemany, a fraction of what bulk_update's CASE over each field costs to compile."""
+    """Write the matched requests' status, session, closing time and costs. On PostgreSQL one
+    UPDATE from arrays (one parameter per column); elsewhere one statement per row through
+    executemany. Either is a fraction of what bulk_update's CASE over each field costs to compile."""
     if not requests:
         return
     fields = [
         MatchRequest._meta.get_field(name) for name in ("status", "session", "closed_at", "match_costs")
     ]
     quote = connection.ops.quote_name
-    columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     table, key = quote(MatchRequest._meta.db_table), quote(MatchRequest._meta.pk.column)
+    rows = [
+        [field.get_db_prep_save(getattr(request, field.attname), connection) for field in fields] + [request.pk]
+        for request in requests
+    ]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET {columns} WHERE {key} = %s",
-            [
-                [field.get_db_prep_save(getattr(request, field.attname), connection) for field in fields]
-                + [request.pk]
-                for request in requests
-            ],
-        )
+        if connection.vendor == "postgresql":
+            types = [field.db_type(connection) for field in fields] + ["bigint"]
+            names = [f"c{i}" for i in range(len(types))]
+            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+            columns = ", ".join(f"{quote(f.column)} = v.{n}" for f, n in zip(fields, names, strict=False))
+            cursor.execute(
+                f"UPDATE {table} SET {columns} FROM unnest({arrays}) AS v({', '.join(names)}) "
+                f"WHERE {table}.{key} = v.{names[-1]}",
+                [[row[i] for row in rows] for i in range(len(types))],
+            )
+        else:
+            columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+            cursor.executemany(f"UPDATE {table} SET {columns} WHERE {key} = %s", rows)

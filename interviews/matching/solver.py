@@ -140,7 +140,10 @@ class _OfferArrays:
         self.interviewer = np.array([o.interviewer_id for o in offers], dtype=np.int64)
         # The interviewer's part of the cost, computed once per (rating, reliability), not per slot.
         alike = [(o.rating, o.reliability) for o in offers]
-        costs = {key: _offer_cost(o) for key, o in zip(alike, offers, strict=True)}
+        costs = {}
+        for key, offer in zip(alike, offers, strict=True):
+            if key not in costs:
+                costs[key] = _offer_cost(offer)
         self.offer_cost = np.array([costs[key] for key in alike], dtype=np.int64)
         # Ordered by kind (level, experience), then start: a window's slots of one kind are a range.
         kind = self.level * len(EXPERIENCES) + self.experience
@@ -214,8 +217,7 @@ def _candidate_pairs(requests: list[Request], table: _OfferArrays):
     if not sizes.sum():
         return empty, empty, empty, empty
     # Expand each [lo, hi) into offers, remembering the window of each.
-    position = np.repeat(lo, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
-    o, window = table.order[position], np.repeat(window, sizes)
+    o, window = table.order[_expand(lo, sizes)], np.repeat(window, sizes)
     r = win_req[window]
     ok = table.end[o] <= win_end[window]
     ok &= table.interviewer[o] != np.array([q.candidate_id for q in requests])[r]
@@ -243,6 +245,11 @@ def _candidate_pairs(requests: list[Request], table: _OfferArrays):
     return r, o, cost.astype(np.int64), repeats
 
 
+def _expand(lo: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions of the ranges [lo, lo + size), one after another."""
+    return np.repeat(lo, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+
+
 def _load_cost(k: int) -> int:
     return LOAD_STEP * k
 
@@ -260,7 +267,7 @@ def solve_optimal(
     pair_r, pair_o, pair_c, repeats = _candidate_pairs(requests, table)
     if not pair_r.size:
         return Assignment([], 0)
-    used_offers = np.unique(pair_o)
+    used_offers = np.flatnonzero(np.bincount(pair_o, minlength=len(offers)))  # sorted, unique
     # Interviewer-weeks: (interviewer, year, week) as one number per used offer.
     weeks = np.array([offers[o].week for o in used_offers.tolist()], dtype=np.int64).reshape(-1, 2)
     week_numbers, offer_week = np.unique(
@@ -301,16 +308,16 @@ def solve_optimal(
     _, klass_of[used_offers] = np.unique(key, return_inverse=True)
     n_class = int(klass_of.max()) + 1
     request_class = pair_r * n_class + klass_of[pair_o]
-    special = [request_class[repeats > 0]]
-    requests_of = {}
-    for r, request in enumerate(requests):
-        requests_of.setdefault(request.candidate_id, []).append(r)
-    own = np.flatnonzero(np.isin(table.interviewer[used_offers], list(requests_of)))
-    for o in used_offers[own].tolist():
-        special.append(
-            np.array(requests_of[offers[o].interviewer_id], dtype=np.int64) * n_class + klass_of[o]
-        )
-    direct = np.isin(request_class, np.concatenate(special))
+    # Each used slot of an interviewer who is also a requesting candidate, with each of their requests.
+    candidate_of = np.array([request.candidate_id for request in requests], dtype=np.int64)
+    by_candidate = np.argsort(candidate_of, kind="stable")
+    ordered = candidate_of[by_candidate]
+    interviewer = table.interviewer[used_offers]
+    lo = np.searchsorted(ordered, interviewer, "left")
+    sizes = np.searchsorted(ordered, interviewer, "right") - lo
+    own_request, own_offer = by_candidate[_expand(lo, sizes)], np.repeat(used_offers, sizes)
+    special = np.concatenate([request_class[repeats > 0], own_request * n_class + klass_of[own_offer]])
+    direct = np.isin(request_class, special)
     class_base = cand_base + len(candidate_ids)
     via_rk, first = np.unique(request_class[~direct], return_index=True)
     via_r, via_k = via_rk // n_class, via_rk % n_class
