@@ -328,15 +328,15 @@ def _record_matches(requests: list[MatchRequest]) -> None:
     quote = connection.ops.quote_name
     table, key = quote(MatchRequest._meta.db_table), quote(MatchRequest._meta.pk.column)
     rows = [
-        [field.get_db_prep_save(getattr(request, field.attname), connection) for field in fields] + [request.pk]
-        for request in requests
+        [field.get_db_prep_save(getattr(r, field.attname), connection) for field in fields] + [r.pk]
+        for r in requests
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             types = [field.db_type(connection) for field in fields] + ["bigint"]
             names = [f"c{i}" for i in range(len(types))]
             arrays = ", ".join(f"%s::{kind}[]" for kind in types)
-            columns = ", ".join(f"{quote(f.column)} = v.{n}" for f, n in zip(fields, names, strict=False))
+            columns = ", ".join(f"{quote(f.column)} = v.{n}" for f, n in zip(fields, names[:-1], strict=True))
             cursor.execute(
                 f"UPDATE {table} SET {columns} FROM unnest({arrays}) AS v({', '.join(names)}) "
                 f"WHERE {table}.{key} = v.{names[-1]}",
