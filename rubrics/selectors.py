@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import WAITING_FOR_STAFF, Level, User
 from accounts.paging import JoinedAfterSlicing
+from accounts.sql import id_set
 from interviews.room.selectors import board_drawn, room_record
 from interviews.sessions.models import Session, SessionStatus
 from interviews.sessions.selectors import session_for_user
@@ -121,7 +122,7 @@ def evaluation_or_404(user: User, session: Session) -> Evaluation:
 def interviewer_reputation(interviewer_ids) -> dict[int, tuple[float, int]]:
     """{interviewer id: (average rating, count)} in one query."""
     rows = (
-        InterviewerRating.objects.filter(interviewer_id__in=interviewer_ids)
+        InterviewerRating.objects.filter(interviewer_id__in=id_set(interviewer_ids))
         .values("interviewer_id")
         .annotate(average=Avg("score"), count=Count("pk"))
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.credits import SESSION_PRICE, not_enough_credits
 from accounts.errors import Conflict
 from accounts.models import User
+from accounts.sql import id_set
 from interviews.fit import taking_interviews
 from interviews.matching.messages import outbox_matches_found, outbox_requests_expired
 from interviews.matching.models import (
@@ -123,9 +124,9 @@ def matching_round(*, now: datetime | None = None) -> dict:
     held_until = now + ROUND_LEASE
     try:
         expired = _expire(now)
-        requests, offers, capacity, booked, users = _problem(now)
+        requests, offers, capacity, booked = _problem(now)
         assignment = solve_optimal(requests, offers, capacity, booked)
-        booked = _book(assignment, users, now)
+        booked = _book(assignment, now)
     finally:
         RoundLease.objects.filter(pk=1, held_until=held_until).update(held_until=None)  # only our own
     return {
@@ -176,16 +177,14 @@ def _problem(now: datetime):
             status=MatchRequestStatus.OPEN,
             candidate__is_active=True,
             candidate__credit_balance__gte=SESSION_PRICE,
-        )
-        .exclude(candidate__booking_paused_until__gt=now)
-        .select_related("candidate")
+        ).exclude(candidate__booking_paused_until__gt=now)
     )
     if not open_requests:
-        return [], [], {}, {}, {}
+        return [], [], {}, {}
     moment = Moments().__getitem__  # times read as numbers (slots share their hours)
     windows = defaultdict(list)
     for request_id, start, end in (
-        MatchWindow.objects.filter(request_id__in=[r.pk for r in open_requests])
+        MatchWindow.objects.filter(request_id__in=id_set(r.pk for r in open_requests))
         .order_by("start")
         .values_list("request_id", Epoch("start"), Epoch("end"))
     ):
@@ -214,7 +213,7 @@ def _problem(now: datetime):
     pairings: dict[int, Counter] = defaultdict(Counter)
     for candidate_id, interviewer_id in (
         active_sessions()
-        .filter(candidate_id__in=candidate_ids, interviewer_id__in=interviewer_ids)
+        .filter(candidate_id__in=id_set(candidate_ids), interviewer_id__in=id_set(interviewer_ids))
         .values_list("candidate_id", "interviewer_id")
     ):
         pairings[candidate_id][interviewer_id] += 1
@@ -262,14 +261,13 @@ def _problem(now: datetime):
         )
         for r in open_requests
     ]
-    users = {r.pk: r.candidate for r in open_requests}
-    return requests, offers, capacity, dict(load), users
+    return requests, offers, capacity, dict(load)
 
 
 BOOKING_CHUNK = 200
 
 
-def _book(assignment: Assignment, users: dict[int, User], now: datetime) -> int:
+def _book(assignment: Assignment, now: datetime) -> int:
     """Book the chosen pairs, longest-waiting first, a chunk per transaction through the booking
     service's batch path; a pair whose slot or person was taken meanwhile is skipped and its
     request waits for the next round."""
@@ -278,13 +276,13 @@ def _book(assignment: Assignment, users: dict[int, User], now: datetime) -> int:
     for first in range(0, len(pairs), BOOKING_CHUNK):
         chunk = pairs[first : first + BOOKING_CHUNK]
         try:
-            booked += _book_chunk(chunk, users, now)
+            booked += _book_chunk(chunk, now)
         except IntegrityError:  # a constraint caught what the checks did not: go one by one
-            booked += sum(_book_chunk([pair], users, now, quiet=True) for pair in chunk)
+            booked += sum(_book_chunk([pair], now, quiet=True) for pair in chunk)
     return booked
 
 
-def _book_chunk(pairs, users: dict[int, User], now: datetime, quiet: bool = False) -> int:
+def _book_chunk(pairs, now: datetime, quiet: bool = False) -> int:
     try:
         with transaction.atomic():
             requests = {
@@ -294,7 +292,7 @@ def _book_chunk(pairs, users: dict[int, User], now: datetime, quiet: bool = Fals
                 )
             }  # a request cancelled meanwhile drops out here
             asks = [
-                (p.request.id, users[p.request.id], p.offer.id, requests[p.request.id].target_level,
+                (p.request.id, p.request.candidate_id, p.offer.id, requests[p.request.id].target_level,
                  requests[p.request.id].company_type)
                 for p in pairs
                 if p.request.id in requests

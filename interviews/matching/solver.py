@@ -11,6 +11,7 @@ The greedy first-come baselines (for bench/matching.py) use the same costs.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -46,8 +47,7 @@ class Request:
     pairings: dict = field(default_factory=dict, hash=False, compare=False)
 
 
-@dataclass(frozen=True)
-class Offer:
+class Offer(NamedTuple):  # a tuple: a round makes one per open slot, 200,000 of them at scale
     id: int
     interviewer_id: int
     start: datetime

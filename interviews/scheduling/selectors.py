@@ -19,6 +19,10 @@ class Epoch(Func):
     output_field = FloatField()
     template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
 
+    @property
+    def convert_value(self):
+        return self._convert_value_noop  # a float from either database: no float() per value
+
     def as_sqlite(self, compiler, connection, **extra_context):
         # Stored as UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds, then the fraction.
         column, params = compiler.compile(self.source_expressions[0])

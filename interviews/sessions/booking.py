@@ -15,6 +15,7 @@ from accounts.errors import Conflict
 from accounts.models import CompanyType, CreditCause, CreditEntry, Level, User
 from interviews.fit import fit_problem
 from interviews.scheduling.models import MIN_NOTICE, Slot
+from interviews.scheduling.selectors import Epoch
 from interviews.scheduling.timeslots import week_bounds, week_key
 from interviews.sessions.messages import outbox_session_rescheduled, outbox_sessions_booked
 from interviews.sessions.models import ACTIVE_STATUSES, LATE_CANCEL_WINDOW, Question, Session, SessionStatus
@@ -282,8 +283,8 @@ def _check_counts(interviewer, *, taken, week_load, candidate_busy, interviewer_
         )
 
 
-def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: datetime) -> dict[int, Session]:
-    """Book many (key, candidate, slot id, target level, company type) asks in the caller's
+def sessions_book_many(*, asks: list[tuple[int, int, int, str, str]], now: datetime) -> dict[int, Session]:
+    """Book many (key, candidate id, slot id, target level, company type) asks in the caller's
     transaction, with the rules of session_book checked over rows read once (a handful of
     queries for the whole batch). An ask that breaks a rule, or whose candidate cannot pay for it
     (counting the asks before it), is skipped. Returns {key: session}.
@@ -292,14 +293,14 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
     these people or slots can interleave; the database constraints still stand behind it.
     """
     slots = Slot.objects.in_bulk([slot_id for _, _, slot_id, _, _ in asks])
-    people = {c.pk for _, c, _, _, _ in asks} | {s.interviewer_id for s in slots.values()}
+    people = {c for _, c, _, _, _ in asks} | {s.interviewer_id for s in slots.values()}
     users = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=people).order_by("pk")}
     if not slots:
         return {}
     low = min(s.start for s in slots.values()) - timedelta(days=7)
     high = max(s.end for s in slots.values()) + timedelta(days=7)
-    # What stands in the way, indexed: taken slots, each person's busy spans, each
-    # interviewer's load per week (their own).
+    # What stands in the way, indexed: taken slots, each person's busy spans (as Epoch numbers:
+    # a batch reads thousands), each interviewer's load per week (their own).
     taken, spans = set(), defaultdict(list)
     load = interviewer_week_load(
         interviewer_ids={s.interviewer_id for s in slots.values()}, start=low, end=high
@@ -314,26 +315,27 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
         active_sessions()
         .filter(Q(slot_id__in=list(slots)) | Q(candidate_id__in=people) | Q(interviewer_id__in=people))
         .filter(start__lt=high, end__gt=low)
-        .values_list("slot_id", "candidate_id", "interviewer_id", "start", "end")
+        .values_list("slot_id", "candidate_id", "interviewer_id", Epoch("start"), Epoch("end"))
     ):
         hold(*row)
     questions = list(Question.objects.filter(is_active=True))
     fitting_for: dict[tuple[str, str], list[Question]] = {}  # per target, the questions that fit it
     had: dict[int, set[int]] = defaultdict(set)  # per candidate, the questions already had
     for candidate_id, question_id in (
-        Session.objects.filter(candidate_id__in=[c.pk for _, c, _, _, _ in asks])
+        Session.objects.filter(candidate_id__in=[c for _, c, _, _, _ in asks])
         .exclude(status=SessionStatus.CANCELLED)
         .values_list("candidate_id", "question_id")
     ):
         had[candidate_id].add(question_id)
     created = {}
     balances = {pk: user.credit_balance for pk, user in users.items()}
-    for key, candidate, slot_id, target_level, company_type in asks:
+    for key, candidate_id, slot_id, target_level, company_type in asks:
         slot = slots.get(slot_id)
         if slot is None:
             continue
-        interviewer, candidate = users[slot.interviewer_id], users[candidate.pk]
+        interviewer, candidate = users[slot.interviewer_id], users[candidate_id]
         week = week_key(slot.start, ZoneInfo(interviewer.time_zone))
+        start, end = slot.start.timestamp(), slot.end.timestamp()
         try:
             _check_slot(slot=slot, interviewer=interviewer, candidate=candidate, target_level=target_level,
                         company_type=company_type, now=now)  # fmt: skip
@@ -341,8 +343,8 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
                 interviewer,
                 taken=slot_id in taken,
                 week_load=load[interviewer.pk, week],
-                candidate_busy=any(s < slot.end and e > slot.start for s, e in spans[candidate.pk]),
-                interviewer_busy=any(s < slot.end and e > slot.start for s, e in spans[interviewer.pk]),
+                candidate_busy=any(s < end and e > start for s, e in spans[candidate.pk]),
+                interviewer_busy=any(s < end and e > start for s, e in spans[interviewer.pk]),
             )
         except (ValidationError, Conflict):
             continue
@@ -357,7 +359,7 @@ def sessions_book_many(*, asks: list[tuple[int, User, int, str, str]], now: date
             continue
         question = _pick_question(fitting, had=had[candidate.pk])
         had[candidate.pk].add(question.pk)
-        hold(slot_id, candidate.pk, interviewer.pk, slot.start, slot.end)
+        hold(slot_id, candidate.pk, interviewer.pk, start, end)
         load[interviewer.pk, week] += 1
         balances[candidate.pk] -= SESSION_PRICE
         created[key] = Session(

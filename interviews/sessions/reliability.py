@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from accounts.sql import id_set
 from interviews.sessions.models import Session, SessionStatus
 
 WINDOW = timedelta(days=90)
@@ -65,7 +66,7 @@ class Reliability:
 def _per_role(role: str, other: str, ids, since, now):
     missed = Q(status=SessionStatus.NO_SHOW, no_show_reported_by_id=F(f"{other}_id"))
     return (
-        Session.objects.filter(**{f"{role}_id__in": ids}, start__gte=since, start__lt=now)
+        Session.objects.filter(**{f"{role}_id__in": id_set(ids)}, start__gte=since, start__lt=now)
         .order_by()
         .values(person=F(f"{role}_id"))
         .annotate(

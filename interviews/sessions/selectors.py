@@ -17,13 +17,13 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.paging import JoinedAfterSlicing
+from accounts.sql import id_set
 from interviews.fit import (
     experiences_covering,
     fitting_interviewers,
@@ -86,7 +86,7 @@ def interviewer_week_load(*, interviewer_ids, start: datetime, end: datetime) ->
         (interviewer_id, week_key(session_start, ZoneInfo(zone)))
         for interviewer_id, session_start, zone in active_sessions()
         .filter(
-            interviewer_id__in=interviewer_ids,
+            interviewer_id__in=id_set(interviewer_ids),
             start__gte=start - timedelta(days=7),
             start__lt=end + timedelta(days=7),
         )
@@ -170,7 +170,7 @@ def _best_of_each_hour(*, start, end, target_level: str, company_type: str, cand
                  "candidate": candidate.pk, "active": list(ACTIVE_STATUSES), "spare": HOURLY_SPARE},
             )  # fmt: skip
             ids = [row[0] for row in cursor.fetchall()]
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])  # one parameter, not one per id
+        return id_set(ids)
     # Elsewhere (SQLite: make run, make test on a fresh machine) the same ranking as a window, read
     # first as PostgreSQL's is.
     fit_cost = Case(
@@ -376,7 +376,7 @@ def sessions_let_down(*, candidate_ids, since: datetime) -> set[int]:
     """Candidates whose interviewer did not come (reported by them) or cancelled since `since`:
     the matching round offers them a rematch first."""
     return set(
-        Session.objects.filter(candidate_id__in=candidate_ids)
+        Session.objects.filter(candidate_id__in=id_set(candidate_ids))
         .filter(
             Q(status=SessionStatus.NO_SHOW, no_show_reported_by=F("candidate"), start__gte=since)
             | Q(status=SessionStatus.CANCELLED, cancelled_by=F("interviewer"), cancelled_at__gte=since)

@@ -2,12 +2,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.errors import Conflict
-from interviews.sessions.booking import session_book
+from interviews.sessions.booking import session_book, sessions_book_many
 from interviews.sessions.models import Session, SessionStatus
 from interviews.sessions.selectors import slots_available
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory, UserFactory
@@ -233,3 +233,18 @@ def test_a_deactivated_interviewer_is_neither_offered_nor_bookable(candidate):
     assert offered == []
     with pytest.raises(ValidationError, match="not taking interviews"):
         session_book(candidate=candidate, slot_id=slot.pk)
+
+
+def test_the_batch_skips_an_ask_at_an_hour_its_person_is_busy_and_books_the_next_hour(candidate, interviewer):
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    session_book(candidate=candidate, slot_id=SlotFactory(interviewer=interviewer, start=start).pk)
+    other = InterviewerFactory()
+    same_hour, next_hour = (SlotFactory(interviewer=other, start=start + timedelta(hours=h)) for h in (0, 1))
+    target = (candidate.target_level, candidate.target_company_type)
+    with transaction.atomic():
+        created = sessions_book_many(
+            asks=[(1, candidate.pk, same_hour.pk, *target), (2, candidate.pk, next_hour.pk, *target)],
+            now=timezone.now(),
+        )
+    assert list(created) == [2]
+    assert created[2].start == start + timedelta(hours=1)  # ending as the other starts is not a clash

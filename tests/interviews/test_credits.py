@@ -204,7 +204,8 @@ def test_the_batch_booking_charges_only_what_a_candidate_can_pay(interviewer):
     slots = [SlotFactory(interviewer=interviewer, start=start + timedelta(hours=h)) for h in range(2)]
     with transaction.atomic():
         created = sessions_book_many(
-            asks=[(i, candidate, slot.pk, "L4", "faang") for i, slot in enumerate(slots)], now=timezone.now()
+            asks=[(i, candidate.pk, slot.pk, "L4", "faang") for i, slot in enumerate(slots)],
+            now=timezone.now(),
         )
     assert list(created) == [0]
     assert _balance(candidate) == 0
