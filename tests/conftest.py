@@ -180,6 +180,7 @@ def asgi_servers(seeded_data, tmp_path):
                 "GUNICORN_WORKERS": "1",
                 "SITE_URL": f"http://127.0.0.1:{port}",
                 "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+                "PGAPPNAME": "peerloop-web",  # its connections, told apart from the test's own
             }
             log = open(tmp_path / f"web-{port}.log", "w")  # noqa: SIM115 (closed with the process)
             command = [sys.executable, "-m", "gunicorn", "--config", "platform/gunicorn.conf.py"]

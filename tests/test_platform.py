@@ -245,7 +245,7 @@ def test_a_web_process_keeps_to_its_connection_pool_and_plans_without_parallel_w
     shell = _manage("shell", "-c", probe, env={"DB_POOL_SIZE": "4", "DATABASE_URL": url})
     assert shell.stdout.splitlines()[-1] == "0", shell.stderr
     with connection.cursor() as cursor:
-        others = "datname = current_database() AND pid <> pg_backend_pid()"
-        cursor.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {others}")
+        web = "datname = current_database() AND application_name = 'peerloop-web'"
+        cursor.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {web}")
         held = cursor.fetchone()[0]
     assert 1 <= held <= 4
