@@ -3,13 +3,15 @@ PostgreSQL and Redis on the large data set, Locust headless at 8 and then 32 sim
 (bench/locustfile.py for the mix).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale_big REDIS_URL=redis://127.0.0.1:6379/5 \\
-        .venv/bin/python bench/load.py --users 8 32 --seconds 120
+        .venv/bin/python bench/load.py --users 8 32 --seconds 120 [--warmup 30]
 
 DATABASE_URL names a database holding `manage.py seed_scale --members 20000`; the test runs on a
 copy (`CREATE DATABASE ... TEMPLATE`, dropped afterwards: bookings and drafts change it), so nothing
 may be connected to it meanwhile. Members are signed in here (sessions written as a sign-in writes
 them), not through the sign-in form: a page load is what is measured, not PBKDF2. Per page: requests,
-failures, p50/p95/p99 and requests per second, from Locust's CSV.
+failures, p50/p95/p99 and requests per second, from Locust's CSV. The server first takes
+`--warmup` seconds of the same mix, not counted: a fresh worker's first requests compile templates
+and fill caches (hundreds of milliseconds each), once per deploy; the figures are the steady state.
 """
 
 import argparse
@@ -104,6 +106,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument(
+        "--warmup", type=int, default=30, help="seconds of the same mix first, not counted (0: none)"
+    )
     parser.add_argument("--personas", help=argparse.SUPPRESS)  # the child process writing them
     args = parser.parse_args()
     out = ROOT / "var" / "bench"
@@ -151,18 +156,23 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(1)
-        results = {}
-        for users in args.users:
-            prefix = str(out / f"load_{users}")
+
+        def run(users: int, seconds: int, prefix: str) -> list[dict]:
             locust = ["-f", "bench/locustfile.py", "--headless", "-u", str(users), "-r", str(users)]
             subprocess.run(
-                [python, "-m", "locust", *locust, "-t", f"{args.seconds}s", "--host", f"http://127.0.0.1:{PORT}",
+                [python, "-m", "locust", *locust, "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{PORT}",
                  "--csv", prefix, "--only-summary"],
                 env={**env, "PEERLOOP_PERSONAS": str(personas_file)},
                 cwd=ROOT,
                 check=False,  # Locust exits 1 when any request failed: the table says which
             )  # fmt: skip
-            results[users] = stats(prefix)
+            return stats(prefix)
+
+        if args.warmup:  # not counted: each worker's first requests compile templates, fill caches
+            cold = run(args.users[0], args.warmup, str(out / "load_warmup"))
+            worst = max(cold, key=lambda row: float(row["Max Response Time"] or 0))
+            print(f"warm-up, {args.warmup} s: slowest {worst['Name']} {worst['Max Response Time']} ms")
+        results = {users: run(users, args.seconds, str(out / f"load_{users}")) for users in args.users}
     finally:
         if server:
             server.send_signal(signal.SIGTERM)

@@ -91,11 +91,12 @@ def members(large: bool) -> dict:
 
 def fill(people: dict) -> dict:
     """Values for the paths: an open slot the candidate may book, the interviewer's latest past
-    session (its page and its rubric)."""
+    session whose rubric is still to fill (its page and its rubric)."""
     from django.utils import timezone
 
     from interviews.sessions.models import Session, SessionStatus
     from interviews.sessions.selectors import slots_available
+    from rubrics.models import EvaluationStatus
 
     candidate, interviewer = people["candidate"], people["interviewer"]
     now = timezone.now()
@@ -109,6 +110,7 @@ def fill(people: dict) -> dict:
     )[0]
     session = (
         Session.objects.filter(interviewer=interviewer, status=SessionStatus.COMPLETED, start__lt=now)
+        .exclude(evaluation__status=EvaluationStatus.SUBMITTED)  # its rubric still to fill
         .order_by("-start")
         .first()
     )

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from rubrics.selectors import (
     evaluations_received,
     placement_summary,
     rubric_current,
+    score_rows,
     session_for_evaluation,
     session_for_rating,
 )
@@ -143,13 +144,29 @@ class RatingView(APIView):
         return Response(RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
 
 
+class ReceivedEvaluationListSerializer(serializers.ListSerializer):
+    def to_representation(self, data) -> list:
+        """A page's scores in one query, as rows (score_rows), not a model per score."""
+        evaluations = list(data)
+        rows = score_rows([evaluation.pk for evaluation in evaluations])
+        for evaluation in evaluations:
+            evaluation.score_rows = rows.get(evaluation.pk, [])
+        return super().to_representation(evaluations)
+
+
 class ReceivedEvaluationSerializer(EvaluationSerializer):
     session_start = serializers.DateTimeField(source="session.start")
     interviewer = serializers.CharField(source="session.interviewer.name")
     question = serializers.CharField(source="session.question.title")
+    scores = serializers.SerializerMethodField()
 
     class Meta(EvaluationSerializer.Meta):
         fields = ("session_start", "interviewer", "question", *EvaluationSerializer.Meta.fields)
+        list_serializer_class = ReceivedEvaluationListSerializer
+
+    @extend_schema_field(ScoreSerializer(many=True))
+    def get_scores(self, evaluation) -> list[dict]:
+        return evaluation.score_rows
 
 
 class MyEvaluationsView(ListAPIView):
@@ -158,7 +175,7 @@ class MyEvaluationsView(ListAPIView):
     serializer_class = ReceivedEvaluationSerializer
 
     def get_queryset(self):
-        return evaluations_received(self.request.user)
+        return evaluations_received(self.request.user).prefetch_related(None)  # scores: the list's
 
 
 PLACEMENT_STATUSES = ("none", "pending", "ready")

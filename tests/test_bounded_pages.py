@@ -40,24 +40,50 @@ def test_the_sessions_api_gives_one_page_whatever_the_history(
     assert len(body["results"]) == 50 if history > 50 else history
 
 
-@pytest.mark.parametrize("history", [30, 300])
-def test_the_feedback_page_lists_the_latest_twelve_whatever_the_history(
-    client, candidate, interviewer, history, django_assert_num_queries
-):
+def _evaluated(*, candidate, interviewer, count):
     rubric = rubric_current()
-    for session in _history(candidate=candidate, interviewer=interviewer, count=history):
+    for n, session in enumerate(_history(candidate=candidate, interviewer=interviewer, count=count)):
         evaluation_save(
             session=session,
             interviewer=interviewer,
             submit=True,
             data={
-                "scores": {d.key: {"score": 3, "evidence": ""} for d in rubric.dimensions.all()},
+                "scores": {
+                    d.key: {"score": 1 + (n + i) % 4, "evidence": f"seen in session {n}"}
+                    for i, d in enumerate(rubric.dimensions.all())
+                },
                 "recommended_level": "L4",
                 "verdict": "yes",
                 "strengths": "Clear framing of the objective and a solid baseline model.",
                 "improvements": "Go deeper on labelling: delayed labels and position bias matter here.",
             },
         )
+    return rubric
+
+
+@pytest.mark.parametrize("history", [30, 120])
+def test_the_evaluations_api_gives_fifty_with_their_scores_whatever_the_history(
+    api_client, candidate, interviewer, history, django_assert_num_queries
+):
+    rubric = _evaluated(candidate=candidate, interviewer=interviewer, count=history)
+    api_client.force_authenticate(candidate)
+    with django_assert_num_queries(3):  # the count, one page joined with its session, people, question
+        body = api_client.get(reverse("api-my-evaluations")).json()  # and rubric; that page's scores
+    assert body["count"] == history
+    assert len(body["results"]) == min(history, 50)
+    keys = [d.key for d in rubric.dimensions.order_by("order")]
+    newest = body["results"][0]  # the latest session, number history - 1
+    assert newest["scores"] == [
+        {"dimension": key, "score": 1 + (history - 1 + i) % 4, "evidence": f"seen in session {history - 1}"}
+        for i, key in enumerate(keys)
+    ]
+
+
+@pytest.mark.parametrize("history", [30, 300])
+def test_the_feedback_page_lists_the_latest_twelve_whatever_the_history(
+    client, candidate, interviewer, history, django_assert_num_queries
+):
+    _evaluated(candidate=candidate, interviewer=interviewer, count=history)
     client.force_login(candidate)
     # session, user, evaluations, their scores, the placement, rubric, dimensions, the count
     with django_assert_num_queries(8):
