@@ -180,6 +180,7 @@ class MyEvaluationsView(ListAPIView):
 
 PLACEMENT_STATUSES = ("none", "pending", "ready")
 STANDING_STATUSES = ("meets", "close", "below")
+TRAJECTORY_POINTS = 50  # the latest evaluations the placement API traces, as its lists page
 
 
 class StandingSerializer(serializers.Serializer):
@@ -233,7 +234,11 @@ class PlacementSerializer(serializers.Serializer):
     work_on = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="Dimension keys."
     )
-    trajectory = TrajectoryPointSerializer(many=True, required=False)
+    trajectory = TrajectoryPointSerializer(
+        many=True,
+        required=False,
+        help_text=f"The estimate after each of the latest {TRAJECTORY_POINTS} evaluations, oldest first.",
+    )
     movement = serializers.FloatField(
         required=False, allow_null=True, help_text="Level bands moved in the last four sessions; + is up."
     )
@@ -245,17 +250,20 @@ class PlacementSerializer(serializers.Serializer):
 
 class MyPlacementView(APIView):
     """Your estimated level, its confidence, each dimension against the next level's bar, and how the
-    estimate moved after each evaluation. Only ever your own."""
+    estimate moved after each of your latest 50 evaluations (oldest first; the evaluations API
+    pages through them all). Only ever your own."""
 
     @extend_schema(responses=PlacementSerializer)
     def get(self, request):
+        received = evaluations_received(request.user).prefetch_related(None)
         sessions = {
             pk: (session, start)
-            for pk, session, start in evaluations_received(request.user)
-            .prefetch_related(None)
-            .values_list("pk", "session_id", "session__start")
+            for pk, session, start in received.values_list("pk", "session_id", "session__start")[
+                :TRAJECTORY_POINTS
+            ]
         }
-        summary = placement_summary(request.user, sessions=sessions)
+        total = received.count() if len(sessions) == TRAJECTORY_POINTS else len(sessions)
+        summary = placement_summary(request.user, sessions=sessions, received=total)
         data = dict(summary)
         if "work_on" in data:
             data["work_on"] = [row["key"] for row in data["work_on"]]

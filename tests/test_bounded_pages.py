@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from interviews.sessions.models import Session
 from interviews.sessions.views import SLOTS_PER_DAY
 from rubrics.models import InterviewerSeverity, PlacementFit
+from rubrics.refit import placement_refit
 from rubrics.selectors import rubric_current
 from rubrics.services import evaluation_save
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory
@@ -77,6 +79,22 @@ def test_the_evaluations_api_gives_fifty_with_their_scores_whatever_the_history(
         {"dimension": key, "score": 1 + (history - 1 + i) % 4, "evidence": f"seen in session {history - 1}"}
         for i, key in enumerate(keys)
     ]
+
+
+@pytest.mark.parametrize("history", [30, 120])
+def test_the_placement_api_traces_the_latest_fifty_whatever_the_history(
+    api_client, candidate, interviewer, history, django_assert_num_queries
+):
+    _evaluated(candidate=candidate, interviewer=interviewer, count=history)
+    placement_refit()
+    api_client.force_authenticate(candidate)
+    # the latest evaluations, the placement with its fit, the rubric, its dimensions; and the count
+    # once the trace is full
+    with django_assert_num_queries(4 if history < 50 else 5):
+        body = api_client.get(reverse("api-my-placement")).json()
+    assert body["status"] == "ready" and body["up_to_date"] is True
+    latest = Session.objects.filter(candidate=candidate).order_by("-start")[: min(history, 50)]
+    assert [point["session"] for point in body["trajectory"]] == [s.pk for s in reversed(latest)]
 
 
 @pytest.mark.parametrize("history", [30, 300])
