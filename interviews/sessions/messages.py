@@ -68,7 +68,7 @@ def outbox_reminders_due(*, now: datetime) -> int:
     reminder off is skipped (outbox_write). Returns how many were owed."""
     rows = []
     until = timedelta(0)  # the next reminder's lead: from the 1-hour one back to the 24-hour one
-    for kind, before in reversed(REMINDERS.items()):
+    for kind, before in sorted(REMINDERS.items(), key=lambda item: item[1]):
         owed = OutboxMessage.objects.filter(session=OuterRef("pk"), kind=kind, sequence=OuterRef("sequence"))
         due = (
             Session.objects.filter(

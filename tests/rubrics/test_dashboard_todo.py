@@ -16,8 +16,8 @@ from tests.factories import InterviewerFactory, SessionFactory, SlotFactory
 pytestmark = pytest.mark.django_db
 
 
-def _past(candidate, interviewer, hours_ago):
-    start = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=hours_ago)
+def _past(candidate, interviewer, hours_ago, now=None):
+    start = (now or timezone.now()).replace(second=0, microsecond=0) - timedelta(hours=hours_ago)
     return SessionFactory(
         candidate=candidate, slot=SlotFactory(interviewer=interviewer, start=start), status="completed"
     )
@@ -60,8 +60,9 @@ def test_a_new_interviewer_is_asked_to_publish_availability(client):
 def test_the_to_do_list_is_bounded_and_its_queries_fixed(
     client, candidate, interviewer, owed, django_assert_num_queries
 ):
+    now = timezone.now()  # one clock: sessions an hour apart stay so across a minute's turn
     for hours in range(owed):
-        _past(candidate, interviewer, hours_ago=3 + hours)
+        _past(candidate, interviewer, hours_ago=3 + hours, now=now)
     client.force_login(interviewer)
     # session, user, the to-do list, the next three sessions, the placement, the windows check
     with django_assert_num_queries(6):
