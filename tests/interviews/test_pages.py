@@ -1,4 +1,5 @@
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -6,6 +7,7 @@ from django.utils import timezone
 
 from interviews.scheduling.models import AvailabilityWindow
 from interviews.sessions.models import Session
+from rubrics.models import InterviewerRating
 from tests.factories import InterviewerFactory, SessionFactory, SlotFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,32 @@ def test_find_a_slot_page_needs_the_same_queries_whatever_the_slot_count(
         response = client.get(reverse("find-slot"))
     assert response.status_code == 200
     assert response.content.count(b'<a class="slot-chip') == count // 3  # the best of each hour
+
+
+def test_a_slot_chip_says_when_with_whom_and_how_they_are_rated_in_the_zone_picked(client, candidate):
+    """What a chip of the week shows: the time in the zone picked, the interviewer's name (escaped),
+    level, rating and share of sessions held, and the best fit marked; it leads to the review step."""
+    interviewer = InterviewerFactory(display_name="Ann <b>& Co</b>")
+    start = (timezone.now() + timedelta(days=2)).replace(hour=15, minute=0, second=0, microsecond=0)
+    slot = SlotFactory(interviewer=interviewer, start=start)
+    for score, days_ago in ((5, 3), (4, 10)):  # two held sessions, each rated by its candidate
+        held = SessionFactory(
+            interviewer=interviewer,
+            slot=SlotFactory(interviewer=interviewer, start=timezone.now() - timedelta(days=days_ago)),
+            status="completed",
+        )
+        InterviewerRating.objects.create(
+            session=held, candidate=held.candidate, interviewer=interviewer, score=score
+        )
+    client.force_login(candidate)
+    page = client.get(reverse("find-slot"), {"zone": "Asia/Tokyo"}).content.decode()
+    local = timezone.localtime(start, ZoneInfo("Asia/Tokyo"))
+    review = reverse("book-review", args=[slot.pk])
+    assert f'<a class="slot-chip best" href="{review}?target_level=L4&amp;company_type=faang' in page
+    assert f'aria-label="{local:%A %-d %B %H:%M} with Ann &lt;b&gt;&amp; Co&lt;/b&gt;, best fit"' in page
+    assert f'<span class="slot-chip-time">{local:%H:%M}</span>' in page
+    assert "<b>" not in page
+    assert '<span class="slot-chip-meta">L5+ · ★ 4.5 · 100% held · <strong>Best fit</strong></span>' in page
 
 
 @pytest.mark.parametrize("count", [2, 12])
