@@ -1,10 +1,13 @@
 """Each page's time and size on the demo data and on the large data set, in one run (issue #18).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/scale_demo REDIS_URL=redis://127.0.0.1:6379/5 \\
-        .venv/bin/python bench/pages.py --demo scale_demo --large scale_big [--write]
+        .venv/bin/python bench/pages.py --demo scale_demo --large scale_big [--small scale_small] [--write]
 
-Both databases live on DATABASE_URL's server. The demo one is migrated and seeded here
+All databases live on DATABASE_URL's server. The demo one is migrated and seeded here
 (`seed_demo`, idempotent); the large one must already hold `manage.py seed_scale --members 20000`.
+`--small` names a third one built by the same command with fewer members (`--members 1000`): its
+busiest members fill a screen as the large one's do, so large ÷ small is what the platform's size
+alone costs a page, where large ÷ demo also counts the rows a demo member does not have.
 The pages run in this process through the whole framework (Django test client, `DEBUG` off), one
 client per member reused, so the handler and its middleware are warm as in a gunicorn worker.
 Rounds alternate the data sets (demo, large, demo, large...), each request timed on its own; the
@@ -58,14 +61,15 @@ def use_database(name: str) -> None:
     cache.clear()
 
 
-def members(large: bool) -> dict:
-    """The data set's people: on the demo data its personas; on the large one the busiest."""
+def members(generated: bool) -> dict:
+    """The data set's people: on the demo data its personas; on one of seed_scale the busiest."""
     from django.db.models import Count, Q
 
     from accounts.models import User
+    from config.scale import STAFF_EMAIL
     from rubrics.models import EvaluationStatus
 
-    if not large:
+    if not generated:
         by_email = {u.email: u for u in User.objects.filter(email__endswith="@example.com")}
         return {
             "candidate": by_email["cara@example.com"],
@@ -85,7 +89,7 @@ def members(large: bool) -> dict:
         .annotate(n=Count("sessions_as_interviewer"))
         .order_by("-n")
         .first(),
-        "staff": User.objects.get(email="staff@scale.example"),
+        "staff": User.objects.get(email=STAFF_EMAIL),
     }
 
 
@@ -160,7 +164,7 @@ def explain(client, url: str, *, plans: bool) -> None:
         client.get(url)
     for query in captured.captured_queries:
         sql = query["sql"]
-        if not sql.lstrip("( ").upper().startswith(("SELECT", "WITH")):  # reads, unions and CTEs too
+        if not sql.lstrip("( \n").upper().startswith(("SELECT", "WITH")):  # reads, unions and CTEs too
             continue
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, FORMAT JSON) " + sql)
@@ -186,6 +190,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", default="scale_demo")
     parser.add_argument("--large", default="scale_big")
+    parser.add_argument("--small", help="a smaller seed_scale data set, compared with the large one")
     parser.add_argument("--requests", type=int, default=20, help="per page, data set and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="a regular expression over the page labels")
@@ -209,12 +214,13 @@ def main() -> None:
 
     call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment does
     sets = {}
-    for label, name in (("demo", args.demo), ("large", args.large)):
+    named = (("demo", args.demo), ("small", args.small), ("large", args.large))
+    for label, name in ((label, name) for label, name in named if name):
         use_database(name)
         if label == "demo":
             call_command("migrate", verbosity=0)
             call_command("seed_demo", force=True, stdout=io.StringIO())
-        people = members(label == "large")
+        people = members(label != "demo")
         clients = {}
         for role, user in people.items():
             clients[role] = Client()
@@ -249,20 +255,28 @@ def main() -> None:
                 result["bytes"] = max(result["bytes"], size)
         print(f"round {round_ + 1} of {args.rounds} done", flush=True)
 
-    lines = [
-        "| page | demo median / p95 | large median / p95 | large ÷ demo (median, p95) "
-        "| bytes demo → large | queries demo / large |",
-        "|---|---|---|---|---|---|",
-    ]
+    def cell(page_label: str, label: str) -> str:
+        samples = results[page_label, label]["samples"]
+        return f"{statistics.median(samples) * 1000:.1f} / {p95(samples) * 1000:.1f} ms"
+
+    def ratio(page_label: str, label: str, base: str) -> str:
+        times, base_times = results[page_label, label]["samples"], results[page_label, base]["samples"]
+        median, tail = statistics.median(times) / statistics.median(base_times), p95(times) / p95(base_times)
+        return f"{median:.2f} × / {tail:.2f} ×"
+
+    labels = list(sets)
+    header = ["page", *(f"{label} median / p95" for label in labels), "large ÷ demo (median, p95)"]
+    if "small" in sets:
+        header.append("large ÷ small (median, p95)")
+    header += [f"KB {' / '.join(labels)}", f"queries {' / '.join(labels)}"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for page_label, _, _ in pages:
-        demo, large = results[page_label, "demo"], results[page_label, "large"]
-        dm, dp = statistics.median(demo["samples"]) * 1000, p95(demo["samples"]) * 1000
-        lm, lp = statistics.median(large["samples"]) * 1000, p95(large["samples"]) * 1000
-        kb = f"{demo['bytes'] / 1024:.1f} → {large['bytes'] / 1024:.1f} KB"
-        lines.append(
-            f"| {page_label} | {dm:.1f} / {dp:.1f} ms | {lm:.1f} / {lp:.1f} ms "
-            f"| {lm / dm:.2f} × / {lp / dp:.2f} × | {kb} | {demo['queries']} / {large['queries']} |"
-        )
+        row = [page_label, *(cell(page_label, label) for label in labels), ratio(page_label, "large", "demo")]
+        if "small" in sets:
+            row.append(ratio(page_label, "large", "small"))
+        row.append(" / ".join(f"{results[page_label, label]['bytes'] / 1024:.1f}" for label in labels))
+        row.append(" / ".join(str(results[page_label, label]["queries"]) for label in labels))
+        lines.append("| " + " | ".join(row) + " |")
     table = "\n".join(lines)
     print(table)
     if args.write:

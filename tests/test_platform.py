@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -249,3 +250,22 @@ def test_a_web_process_keeps_to_its_connection_pool_and_plans_without_parallel_w
         cursor.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {web}")
         held = cursor.fetchone()[0]
     assert 1 <= held <= 4
+
+
+@pytest.mark.postgres
+def test_a_web_process_keeps_an_idle_connection_longer_than_a_pause_between_clicks(asgi_servers):
+    """A connection left idle for a few seconds (a person reading a page, a proxy's pooled
+    connection) is still open for the next request: had the server closed it, a request sent as it
+    closes is reset (gunicorn's default keep-alive, 2 s, did that once in the load test)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    [url] = asgi_servers(1)
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=5)
+    connection.request("GET", "/healthz")
+    assert connection.getresponse().read() and connection.sock is not None
+    time.sleep(3)
+    connection.request("GET", "/healthz")  # on the same socket: http.client does not reconnect
+    assert connection.getresponse().status == 200
+    connection.close()
